@@ -1,0 +1,106 @@
+"""The ``chiplib`` command: check the data and inspect it from a shell.
+
+    chiplib validate            exit 0 when the data is clean, 1 with every problem listed
+    chiplib chips               chips and how many sourced / contested metrics each has
+    chiplib build               render the reports in notebooks/reports.yaml
+    chiplib --version
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from chiplib import __version__
+
+
+def _load(args: argparse.Namespace):
+    from chiplib import data
+
+    return data.load(args.data_dir)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from chiplib.data import data_dir
+    from chiplib.validate import check
+
+    directory = Path(args.data_dir).resolve() if args.data_dir else data_dir()
+    raw = check(directory)
+    if raw.issues:
+        print(f"{len(raw.issues)} problem(s) in {directory}:", file=sys.stderr)
+        for issue in sorted(raw.issues):
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in raw.frames.items())
+    print(f"data OK: {counts} ({directory})")
+    return 0
+
+
+def cmd_chips(args: argparse.Namespace) -> int:
+    from chiplib.data import coverage
+
+    table = coverage(_load(args)).reset_index()
+    if args.country:
+        countries = {c.upper() for c in args.country}
+        table = table[table["chip_id"].map(_load(args).chips["country"]).isin(countries)]
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print(table.to_string(index=False))
+        print(f"\n{len(table)} chips; {int(table['metrics'].sum())} chip-metric figures sourced, "
+              f"{int(table['contested'].sum())} contested")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from chiplib.build import PlanError, build
+
+    try:
+        return build()
+    except PlanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chiplib", description="Sourced data and models on China's AI accelerators.")
+    parser.add_argument("--version", action="version", version=f"chiplib {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", default=None,
+                        help="data directory (default: $CHIPLIB_DATA or the repository's data/)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    validate = commands.add_parser(
+        "validate", help="check every table; list each problem with file, line, column and reason",
+        description="Check every table in the data directory. Exit 0 when clean, 1 with the list of problems.")
+    validate.set_defaults(func=cmd_validate)
+
+    chips = commands.add_parser(
+        "chips", help="list chips with how many metrics are sourced and contested",
+        description="List every chip with the number of metrics sourced, contested (sources disagree) "
+                    "and distinct sources cited.")
+    chips.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
+    chips.add_argument("--country", action="append", metavar="CC", help="only chips from this country (repeatable)")
+    chips.set_defaults(func=cmd_chips)
+
+    build = commands.add_parser(
+        "build", help="render the reports listed in notebooks/reports.yaml into reports/",
+        description="Validate the data, then render every report variant in notebooks/reports.yaml.")
+    build.set_defaults(func=cmd_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from chiplib.validate import DataValidationError
+
+    try:
+        return args.func(args)
+    except DataValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The unit registry: parse a published unit and convert to a metric's canonical unit.
+
+Built on pint, with the units this collection needs added to pint's defaults:
+
+- ``FLOP`` and ``OP`` (one operation; FLOPS and OPS are per second, so ``TFLOPS``,
+  ``PFLOPS``, ``TOPS`` parse with SI prefixes). Floating-point and integer
+  operations share one dimension, so a vendor's "INT8 TFLOPS" converts.
+- bytes come from pint (``GB`` = 1e9 bytes, ``GiB`` = 2**30 bytes; ``TB/s``, ``GB/s``).
+- ``wafer`` (a count of wafers, its own dimension: ``wafer/month``).
+- ``billion``, ``million`` and ``thousand`` as plain numbers (transistor counts, units shipped).
+
+The registry is built on first use (about 0.3 s), not on import.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pint
+
+_DEFINITIONS = (
+    "FLOP = [operation] = flop",
+    "OP = FLOP = op",
+    "FLOPS = FLOP / second = flops",
+    "OPS = OP / second = ops",
+    "wafer = [wafer] = wafers",
+    "wpm = wafer / month",
+    "thousand = 1e3",
+    "million = 1e6",
+    "billion = 1e9",
+)
+
+
+class UnitError(ValueError):
+    """A unit that cannot be parsed or converted to the unit asked for."""
+
+
+@lru_cache(maxsize=1)
+def registry() -> "pint.UnitRegistry":
+    """The shared pint registry with the collection's units defined (built once)."""
+    import pint
+
+    ureg = pint.UnitRegistry(cache_folder=None)
+    for line in _DEFINITIONS:
+        ureg.define(line)
+    return ureg
+
+
+def _unit_text(unit: str) -> str:
+    """Map an empty unit to pint's dimensionless."""
+    unit = unit.strip()
+    return unit if unit else "dimensionless"
+
+
+@lru_cache(maxsize=1024)
+def factor(unit: str, canonical: str) -> float:
+    """Multiplier that turns a value in ``unit`` into ``canonical`` (``factor("TB/s", "GB/s") == 1000``).
+
+    Raises UnitError naming both units when ``unit`` is unknown or of another dimension.
+    """
+    import pint
+
+    ureg = registry()
+    try:
+        return float(ureg.Quantity(1.0, _unit_text(unit)).to(_unit_text(canonical)).magnitude)
+    except pint.UndefinedUnitError as exc:
+        raise UnitError(f"unknown unit {unit!r}") from exc
+    except pint.DimensionalityError as exc:
+        raise UnitError(f"unit {unit!r} cannot be converted to {canonical!r}") from exc
+    except Exception as exc:  # pint's parser fails on malformed text with assorted exception types
+        raise UnitError(f"unit {unit!r} could not be parsed") from exc
+
+
+def convert(value: float, unit: str, canonical: str) -> float:
+    """Convert ``value`` from ``unit`` to ``canonical``, e.g. ``convert(3.35, "TB/s", "GB/s") == 3350.0``.
+
+    The result is rounded to 12 significant digits so that binary noise from the
+    conversion (3349.9999999999995) does not masquerade as precision.
+    """
+    result = value * factor(unit, canonical)
+    if result == 0 or not math.isfinite(result):
+        return result
+    digits = 12 - int(math.floor(math.log10(abs(result)))) - 1
+    return round(result, digits)

@@ -1,0 +1,217 @@
+"""Read the raw CSV tables and check them, collecting every problem with file, line and column.
+
+Lines are counted as a person sees them in the CSV file: the header is line 1,
+the first data row line 2 (a quoted cell spanning lines moves later rows down,
+and the count follows). Nothing stops at the first problem: :func:`check`
+returns the full list, and :class:`DataValidationError` carries it.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from chiplib import schema, units
+
+LINE = "csv_line"  # column added to every raw table: the CSV line the row starts on
+
+
+@dataclass(frozen=True, order=True)
+class DataIssue:
+    """One problem in the data: where it is and why it is a problem."""
+
+    file: str
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        column = f" column '{self.column}'" if self.column else ""
+        return f"{where}:{column} {self.reason}"
+
+
+class DataValidationError(ValueError):
+    """The data failed validation; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: list[DataIssue]):
+        self.issues = sorted(issues)
+        listing = "\n".join(f"  {issue}" for issue in self.issues)
+        super().__init__(f"{len(self.issues)} problem(s) in the data:\n{listing}")
+
+
+@dataclass
+class RawTables:
+    """The tables as text (empty cells are None), each with its ``_line`` column, plus what went wrong."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    issues: list[DataIssue] = field(default_factory=list)
+
+    def add(self, table: str, line: int, column: str, reason: str) -> None:
+        self.issues.append(DataIssue(schema.TABLES[table].file, line, column, reason))
+
+
+def read_raw(data_dir: Path, table: str, raw: RawTables) -> None:
+    """Read one CSV as text into ``raw.frames[table]``, reporting header and row-shape problems."""
+    spec = schema.TABLES[table]
+    path = data_dir / spec.file
+    if not path.exists():
+        raw.add(table, 0, "", f"file is missing from {data_dir}")
+        raw.frames[table] = pd.DataFrame(columns=[*spec.columns, LINE])
+        return
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        start = 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    if not rows:
+        raw.add(table, 1, "", "file is empty (no header row)")
+        raw.frames[table] = pd.DataFrame(columns=[*spec.columns, LINE])
+        return
+    header = [cell.strip() for cell in rows[0]]
+    for column in spec.columns:
+        if column not in header:
+            raw.add(table, lines[0], column, "required column is missing")
+    for column in header:
+        if column not in spec.columns:
+            raw.add(table, lines[0], column, f"unknown column (expected: {', '.join(spec.columns)})")
+    records = []
+    for row, line in zip(rows[1:], lines[1:]):
+        if len(row) != len(header):
+            raw.add(table, line, "", f"malformed row: {len(row)} fields where the header has {len(header)}")
+            continue
+        record = {name: (cell.strip() or None) for name, cell in zip(header, row)}
+        record[LINE] = line
+        records.append(record)
+    columns = [*spec.columns, LINE]
+    raw.frames[table] = pd.DataFrame([[r.get(c) for c in columns] for r in records], columns=columns, dtype=object)
+
+
+def _check_schema(table: str, raw: RawTables) -> None:
+    """Run the table's pandera schema; turn each failure case into a DataIssue."""
+    import pandera.pandas as pa
+
+    frame = raw.frames[table]
+    try:
+        schema.pandera_schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for case in cases.itertuples(index=False):
+            index = case.index
+            line = int(frame[LINE].iloc[int(index)]) if index is not None and not pd.isna(index) else 0
+            if case.check == "not_nullable":
+                reason = "value is required but the cell is empty"
+            else:
+                reason = f"{case.failure_case!r} is {case.check}"
+            raw.add(table, line, str(case.column), reason)
+
+
+def _check_duplicates(table: str, raw: RawTables) -> None:
+    spec = schema.TABLES[table]
+    frame = raw.frames[table]
+    first_seen: dict[tuple, int] = {}
+    for values, line in zip(frame[list(spec.key)].itertuples(index=False, name=None), frame[LINE]):
+        if any(value is None for value in values):
+            continue
+        if values in first_seen:
+            what = ", ".join(f"{c}={v}" for c, v in zip(spec.key, values))
+            raw.add(table, line, spec.key[-1], f"duplicate row ({what}) first given on line {first_seen[values]}")
+        else:
+            first_seen[values] = line
+
+
+def _check_foreign_key(table: str, column: str, target: str, target_column: str, raw: RawTables) -> None:
+    known = set(raw.frames[target][target_column].dropna())
+    frame = raw.frames[table]
+    for value, line in zip(frame[column], frame[LINE]):
+        if value is not None and value not in known:
+            raw.add(table, line, column, f"unknown {target_column} {value!r} (not in {schema.TABLES[target].file})")
+
+
+def _check_metric_units(raw: RawTables) -> None:
+    """Canonical units in metrics.csv must parse; quantity metrics need one, others none."""
+    metrics = raw.frames["metrics"]
+    for metric, unit, kind, line in zip(metrics["metric"], metrics["unit"], metrics["kind"], metrics[LINE]):
+        if kind == "quantity":
+            if unit is None:
+                raw.add("metrics", line, "unit", f"quantity metric {metric!r} needs a canonical unit")
+                continue
+            try:
+                units.factor(unit, unit)
+            except units.UnitError as exc:
+                raw.add("metrics", line, "unit", str(exc))
+        elif kind in schema.METRIC_KINDS and unit is not None:
+            raw.add("metrics", line, "unit", f"{kind} metric {metric!r} takes no unit")
+
+
+def _check_spec_values(raw: RawTables) -> None:
+    """Each value must suit its metric: a non-negative number in a convertible unit, or a date, or text."""
+    metrics = raw.frames["metrics"].dropna(subset=["metric"]).set_index("metric")
+    specs = raw.frames["chip_specs"]
+    for row in specs.itertuples(index=False):
+        line = getattr(row, LINE)
+        if row.metric not in metrics.index or row.value is None:
+            continue  # unknown metric or empty value: already reported
+        kind, canonical = metrics.at[row.metric, "kind"], metrics.at[row.metric, "unit"]
+        if kind == "quantity":
+            try:
+                number = float(row.value.replace(",", ""))
+            except ValueError:
+                raw.add("chip_specs", line, "value", f"{row.value!r} is not a number ({row.metric} is a quantity)")
+                number = None
+            if number is not None and (not math.isfinite(number) or number < 0):
+                raw.add("chip_specs", line, "value", f"{row.value!r} must be a finite number >= 0")
+            if row.unit is None:
+                raw.add("chip_specs", line, "unit", f"a unit is required (canonical: {canonical})")
+            elif canonical is not None:
+                try:
+                    units.factor(row.unit, canonical)
+                except units.UnitError as exc:
+                    raw.add("chip_specs", line, "unit", f"{exc} (metric {row.metric} is in {canonical})")
+        else:
+            if row.unit is not None:
+                raw.add("chip_specs", line, "unit", f"{kind} metric {row.metric} takes no unit")
+            if kind == "date" and not schema.is_partial_date(row.value):
+                raw.add("chip_specs", line, "value", f"{row.value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+
+
+def _check_preferred(raw: RawTables) -> None:
+    """Exactly one row per (chip_id, metric) is preferred."""
+    specs = raw.frames["chip_specs"].dropna(subset=["chip_id", "metric"])
+    for (chip, metric), group in specs.groupby(["chip_id", "metric"], sort=False):
+        preferred = group[group["preferred"] == "true"]
+        if len(preferred) == 0:
+            lines = ", ".join(str(line) for line in group[LINE])
+            raw.add("chip_specs", int(group[LINE].iloc[0]), "preferred",
+                    f"no preferred row for ({chip}, {metric}); mark exactly one of lines {lines} true")
+        for line in preferred[LINE].iloc[1:]:
+            raw.add("chip_specs", int(line), "preferred",
+                    f"second preferred row for ({chip}, {metric}); line {preferred[LINE].iloc[0]} is already preferred")
+
+
+def check(data_dir: Path) -> RawTables:
+    """Read every table under ``data_dir`` and run every check; the result lists all problems found."""
+    raw = RawTables()
+    for table in schema.TABLES:
+        read_raw(data_dir, table, raw)
+    for table in schema.TABLES:
+        _check_schema(table, raw)
+        _check_duplicates(table, raw)
+    _check_foreign_key("chips", "variant_of", "chips", "chip_id", raw)
+    _check_foreign_key("chip_specs", "chip_id", "chips", "chip_id", raw)
+    _check_foreign_key("chip_specs", "metric", "metrics", "metric", raw)
+    _check_foreign_key("chip_specs", "source_id", "sources", "source_id", raw)
+    _check_metric_units(raw)
+    _check_spec_values(raw)
+    _check_preferred(raw)
+    raw.issues.sort()
+    return raw

@@ -1,0 +1,54 @@
+"""Small, hand-made copies of the data tables for tests (never the repository's data/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TABLES = {
+    "sources.csv": """\
+source_id,title,publisher,url,published,accessed,kind
+vendor-sheet,Accelerator X datasheet,Vendor,https://example.com/x.pdf,2024-03-01,2026-11-22,datasheet
+analyst-note,"Teardown of X, with estimates",Analyst,https://example.org/note,2024-05,2026-11-22,analysis
+""",
+    "chips.csv": """\
+chip_id,vendor,name,country,status,year,variant_of,notes
+acme-x1,Acme,X1,US,shipping,2023,,
+acme-x1-lite,Acme,X1 Lite,CN,shipping,2024,acme-x1,Cut-down X1
+""",
+    "metrics.csv": """\
+metric,unit,kind,description
+fp16_dense,TFLOPS,quantity,Dense FP16
+memory_bandwidth,GB/s,quantity,Memory bandwidth
+die_area,mm^2,quantity,Logic die area
+memory_type,,text,Memory technology
+announced,,date,Announcement date
+""",
+    "chip_specs.csv": """\
+chip_id,metric,value,unit,source_id,basis,preferred,note
+acme-x1,fp16_dense,1,PFLOPS,vendor-sheet,reported,true,
+acme-x1,fp16_dense,900,TFLOPS,analyst-note,estimate,false,Analyst's estimate
+acme-x1,memory_bandwidth,3.35,TB/s,vendor-sheet,reported,true,
+acme-x1,memory_bandwidth,3350,GB/s,analyst-note,reported,false,
+acme-x1,die_area,814,mm²,analyst-note,estimate,true,
+acme-x1,memory_type,HBM3,,vendor-sheet,reported,true,
+acme-x1,announced,2023-03,,vendor-sheet,reported,true,
+acme-x1-lite,fp16_dense,148,TFLOPS,vendor-sheet,reported,true,
+""",
+}
+
+
+def write_tables(directory: Path, **replacements: str) -> Path:
+    """Write the fixture tables into ``directory``; ``sources_csv="..."`` replaces sources.csv, etc."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in TABLES.items():
+        key = name.replace(".", "_")
+        (directory / name).write_text(replacements.get(key, text), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Path:
+    """A directory holding a valid copy of the fixture tables."""
+    return write_tables(tmp_path / "data")

@@ -1,0 +1,60 @@
+"""The installed ``chiplib`` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import chiplib
+from chiplib.cli import main
+from conftest import TABLES, write_tables
+
+
+def test_validate_clean_data_exits_zero(tables, capsys):
+    assert main(["--data-dir", str(tables), "validate"]) == 0
+    assert "data OK: 2 sources, 2 chips, 5 metrics, 8 chip_specs" in capsys.readouterr().out
+
+
+def test_validate_broken_copy_prints_every_problem(tmp_path, capsys):
+    """A deliberately broken copy: every problem is printed with file, line, column and reason; exit 1."""
+    specs = (TABLES["chip_specs.csv"]
+             .replace("3.35,TB/s", "3.35,TB")
+             .replace("148,TFLOPS,vendor-sheet", "lots,TFLOPS,vendor-sheet")
+             .replace("mm²,analyst-note", "mm²,unknown-source"))
+    sources = TABLES["sources.csv"].replace("2026-11-22,analysis", "yesterday,analysis")
+    directory = write_tables(tmp_path / "broken", chip_specs_csv=specs, sources_csv=sources)
+    assert main(["--data-dir", str(directory), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert "4 problem(s)" in err
+    for expected in (
+        "chip_specs.csv:4: column 'unit' unit 'TB' cannot be converted to 'GB/s' (metric memory_bandwidth is in GB/s)",
+        "chip_specs.csv:6: column 'source_id' unknown source_id 'unknown-source' (not in sources.csv)",
+        "chip_specs.csv:9: column 'value' 'lots' is not a number (fp16_dense is a quantity)",
+        "sources.csv:3: column 'accessed' 'yesterday' is not a date (YYYY-MM-DD)",
+    ):
+        assert expected in err
+
+
+def test_chips_lists_coverage(tables, capsys):
+    assert main(["--data-dir", str(tables), "chips"]) == 0
+    out = capsys.readouterr().out
+    assert "acme-x1-lite" in out and "2 chips; 6 chip-metric figures sourced, 1 contested" in out
+    assert main(["--data-dir", str(tables), "chips", "--format", "csv", "--country", "cn"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "chip_id,vendor,name,status,metrics,contested,sources", "acme-x1-lite,Acme,X1 Lite,shipping,1,0,1"]
+
+
+def test_commands_on_broken_data_fail_cleanly(tmp_path, capsys):
+    directory = write_tables(tmp_path / "d", chips_csv=TABLES["chips.csv"].replace("US,", "usa,", 1))
+    assert main(["--data-dir", str(directory), "chips"]) == 1
+    assert "chips.csv:2: column 'country'" in capsys.readouterr().err
+
+
+def test_installed_entry_point_version_and_help():
+    run = subprocess.run([sys.executable, "-m", "chiplib.cli", "--version"], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == f"chiplib {chiplib.__version__}"
+    for args in (["--help"], ["validate", "--help"], ["chips", "--help"], ["build", "--help"]):
+        run = subprocess.run([sys.executable, "-m", "chiplib.cli", *args], capture_output=True, text=True)
+        assert run.returncode == 0 and "usage: chiplib" in run.stdout
+    run = subprocess.run([sys.executable, "-m", "chiplib.cli", "frobnicate"], capture_output=True, text=True)
+    assert run.returncode == 2 and "invalid choice" in run.stderr and "validate" in run.stderr

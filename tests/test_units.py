@@ -1,0 +1,46 @@
+import pytest
+
+from chiplib import units
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "canonical", "expected"),
+    [
+        (3.35, "TB/s", "GB/s", 3350.0),          # H100 SXM bandwidth as NVIDIA prints it
+        (3350, "GB/s", "GB/s", 3350.0),
+        (1, "PFLOPS", "TFLOPS", 1000.0),
+        (2.5, "PFLOPS", "TFLOPS", 2500.0),
+        (296, "TOPS", "TOPS", 296.0),
+        (1, "TFLOPS", "TOPS", 1.0),              # "INT8 TFLOPS" is read as operations per second
+        (814, "mm²", "mm^2", 814.0),
+        (8.14, "cm^2", "mm^2", 814.0),
+        (96, "GiB", "GB", 103.079215104),        # binary gigabytes are 7.4 % larger
+        (80, "billion", "dimensionless", 80e9),
+        (50, "thousand * wafer / month", "wafer/month", 50000.0),
+        (7, "nm", "nm", 7.0),
+        (1.2, "kW", "W", 1200.0),
+    ],
+)
+def test_convert_reference_values(value, unit, canonical, expected):
+    """Published figures in any common unit land on the same canonical number."""
+    assert units.convert(value, unit, canonical) == pytest.approx(expected, rel=1e-12)
+
+
+def test_tb_per_second_equals_gb_per_second_exactly():
+    """'3.35 TB/s' and '3350 GB/s' are the same value, without float noise."""
+    assert units.convert(3.35, "TB/s", "GB/s") == units.convert(3350, "GB/s", "GB/s") == 3350.0
+
+
+@pytest.mark.parametrize(
+    ("unit", "canonical", "message"),
+    [
+        ("GB", "GB/s", "cannot be converted"),
+        ("TFLOPS", "W", "cannot be converted"),
+        ("wafer/month", "GB/s", "cannot be converted"),
+        ("teraflips", "TFLOPS", "unknown unit"),
+        ("GB/", "GB/s", "could not be parsed"),
+    ],
+)
+def test_bad_units_raise_unit_error(unit, canonical, message):
+    with pytest.raises(units.UnitError, match=message):
+        units.factor(unit, canonical)
