@@ -59,7 +59,7 @@ def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame
     values = []
     for text, unit, kind, target in zip(specs["value_published"], specs["unit_published"], kinds, canonical):
         if kind == "quantity":
-            values.append(units.convert(float(text.replace(",", "")), unit, target))
+            values.append(units.convert(float(text.replace(",", "")), unit or "", target))
         else:
             values.append(float("nan"))
     specs["value"] = pd.Series(values, index=specs.index, dtype="float64")

@@ -6,6 +6,8 @@ Built on pint, with the units this collection needs added to pint's defaults:
   ``PFLOPS``, ``TOPS`` parse with SI prefixes). Floating-point and integer
   operations share one dimension, so a vendor's "INT8 TFLOPS" converts.
 - bytes come from pint (``GB`` = 1e9 bytes, ``GiB`` = 2**30 bytes; ``TB/s``, ``GB/s``).
+- ``TPP``, Total Processing Performance as US export rules count it: 2 x MacTOPS x bit
+  length, i.e. 1e12 bit-operations per second (Epoch AI's ``bit*OP/s`` column / 1e12).
 - ``wafer`` (a count of wafers, its own dimension: ``wafer/month``).
 - ``billion``, ``million`` and ``thousand`` as plain numbers (transistor counts, units shipped).
 
@@ -26,6 +28,7 @@ _DEFINITIONS = (
     "OP = FLOP = op",
     "FLOPS = FLOP / second = flops",
     "OPS = OP / second = ops",
+    "TPP = 1e12 * bit * OP / second",
     "wafer = [wafer] = wafers",
     "wpm = wafer / month",
     "thousand = 1e3",

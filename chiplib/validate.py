@@ -171,7 +171,8 @@ def _check_spec_values(raw: RawTables) -> None:
             if number is not None and (not math.isfinite(number) or number < 0):
                 raw.add("chip_specs", line, "value", f"{row.value!r} must be a finite number >= 0")
             if row.unit is None:
-                raw.add("chip_specs", line, "unit", f"a unit is required (canonical: {canonical})")
+                if canonical != "dimensionless":
+                    raw.add("chip_specs", line, "unit", f"a unit is required (canonical: {canonical})")
             elif canonical is not None:
                 try:
                     units.factor(row.unit, canonical)

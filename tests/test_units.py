@@ -19,6 +19,8 @@ from chiplib import units
         (50, "thousand * wafer / month", "wafer/month", 50000.0),
         (7, "nm", "nm", 7.0),
         (1.2, "kW", "W", 1200.0),
+        (4.992e15, "bit*OP/s", "TPP", 4992.0),  # Epoch's A100 TPP column -> BIS TPP units
+        (1, "TPP", "bit * TOPS", 1.0),
     ],
 )
 def test_convert_reference_values(value, unit, canonical, expected):
