@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test reports lab validate bench clean
+.PHONY: setup test reports lab validate docs bench clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,9 @@ reports: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+docs: $(STAMP)
+	$(BIN)/python -m chiplib.docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py

@@ -37,6 +37,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def markdown_table(table) -> str:
+    """A pandas frame as a GitHub-flavoured Markdown table (no index)."""
+    rows = [list(map(str, table.columns)), ["---"] * len(table.columns)]
+    rows += [[str(value) for value in record] for record in table.itertuples(index=False)]
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
 def cmd_chips(args: argparse.Namespace) -> int:
     from chiplib.data import coverage
 
@@ -46,6 +53,8 @@ def cmd_chips(args: argparse.Namespace) -> int:
         table = table[table["chip_id"].map(_load(args).chips["country"]).isin(countries)]
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False)
+    elif args.format == "markdown":
+        print(markdown_table(table))
     else:
         print(table.to_string(index=False))
         print(f"\n{len(table)} chips; {int(table['metrics'].sum())} chip-metric figures sourced, "
@@ -80,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         "chips", help="list chips with how many metrics are sourced and contested",
         description="List every chip with the number of metrics sourced, contested (sources disagree) "
                     "and distinct sources cited.")
-    chips.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
+    chips.add_argument("--format", choices=("table", "csv", "markdown"), default="table", help="output format")
     chips.add_argument("--country", action="append", metavar="CC", help="only chips from this country (repeatable)")
     chips.set_defaults(func=cmd_chips)
 

@@ -49,3 +49,10 @@ def test_data_dictionary_lists_every_metric():
     with (REPO / "data" / "metrics.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             assert f"| `{row['metric']}` | {row['unit'] or '—'} | {row['kind']} |" in readme, row["metric"]
+
+
+def test_data_readme_coverage_table_is_current():
+    from chiplib import docs
+
+    text = docs.README.read_text(encoding="utf-8")
+    assert docs.render(text) == text, "data/README.md coverage table is stale: run `make docs`"
