@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test reports lab validate docs bench clean
+.PHONY: setup test reports lab validate docs notebooks bench clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,9 @@ lab: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m chiplib.docs
+
+notebooks: $(STAMP)
+	$(BIN)/python -m chiplib.nbstore notebooks/*.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py

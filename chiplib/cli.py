@@ -63,10 +63,11 @@ def cmd_chips(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from chiplib.build import PlanError, build
+    from chiplib.build import PlanError, build, parse_overrides
 
     try:
-        return build()
+        return build(only=args.only, jobs=args.jobs, overrides=parse_overrides(args.param or []), force=args.force,
+                     progress=not args.quiet)
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -96,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build", help="render the reports listed in notebooks/reports.yaml into reports/",
         description="Validate the data, then render every report variant in notebooks/reports.yaml.")
+    build.add_argument("--only", action="append", metavar="NAME",
+                       help="build only this report or report/variant (repeatable)")
+    build.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: one per core)")
+    build.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                       help="override a parameter in every selected variant (value read as YAML: 8, true, fp8)")
+    build.add_argument("--force", action="store_true", help="rebuild even when the inputs did not change")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(func=cmd_build)
     return parser
 

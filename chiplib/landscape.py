@@ -1,0 +1,147 @@
+"""The chip landscape: how close China's accelerators come to a reference NVIDIA part.
+
+All figures are the dataset's preferred values in canonical units (:func:`chiplib.data.specs_wide`);
+shares are plain ratios chip / reference, missing (never zero) when either side is unknown.
+Contested figures come from the long view: every source's value for a chip and metric.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from chiplib import data
+from chiplib.params import Param, ParamError
+
+#: Precision parameter -> dense throughput metric.
+PRECISIONS = {"fp16": "fp16_dense", "fp8": "fp8_dense", "int8": "int8_dense", "fp4": "fp4_dense"}
+#: Metrics compared with the reference besides compute (canonical units from metrics.csv).
+COMPARED = ("memory_capacity", "memory_bandwidth", "scaleup_bandwidth", "tdp")
+SHIPPED = ("shipping", "discontinued")
+ROADMAP = ("announced", "roadmap", "rumoured")
+
+
+def _chip_ids() -> list[str]:
+    return sorted(data.load().chips.index)
+
+
+PARAMS = (
+    Param("reference", str, "nvidia-h100-sxm", "chip_id of the yardstick every chip is compared with", _chip_ids),
+    Param("precision", str, "fp16", "precision of the compute comparison (dense figures)", lambda: list(PRECISIONS)),
+    Param("include_roadmap", bool, True, "include announced, roadmap and rumoured parts"),
+)
+
+
+def check_params(**given) -> dict:
+    """Validate the notebook's parameters (see :data:`PARAMS`); the reference must have a compute figure."""
+    from chiplib.params import check
+
+    values = check(PARAMS, given, where="landscape")
+    metric = PRECISIONS[values["precision"]]
+    wide = data.specs_wide()
+    if pd.isna(wide.loc[values["reference"], metric]):
+        usable = wide.index[wide[metric].notna() & (wide["country"] == "US")]
+        raise ParamError(f"landscape: reference {values['reference']!r} has no {metric} figure; "
+                         f"valid references at {values['precision']}: {', '.join(usable)}")
+    return values
+
+
+def in_scope(wide: pd.DataFrame, include_roadmap: bool) -> pd.DataFrame:
+    """Chips shown: shipping and discontinued parts, plus announced/roadmap/rumoured ones if asked."""
+    statuses = SHIPPED + (ROADMAP if include_roadmap else ())
+    return wide[wide["status"].isin(statuses)]
+
+
+def share_table(reference: str, precision: str, include_roadmap: bool = True,
+                dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Chinese chips against ``reference``: each compared metric's value and its share of the reference.
+
+    Columns: vendor, name, status, then for each metric ``<metric>`` (canonical unit) and
+    ``<metric>_share`` (chip / reference). Sorted by compute share, unknown last.
+    """
+    compute = PRECISIONS[precision]
+    metrics = [compute, *COMPARED]
+    wide = data.specs_wide(dataset, metrics)
+    ref = wide.loc[reference, metrics]
+    chips = in_scope(wide[wide["country"] == "CN"], include_roadmap)
+    table = chips[["vendor", "name", "status"]].copy()
+    for metric in metrics:
+        table[metric] = chips[metric]
+        table[f"{metric}_share"] = chips[metric] / ref[metric]
+    table.attrs["units"] = {m: wide.attrs["units"][m] for m in metrics}
+    table.attrs["reference"] = reference
+    return table.sort_values(f"{compute}_share", ascending=False, na_position="last")
+
+
+def compute_vs_bandwidth(precision: str, include_roadmap: bool = True,
+                         dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Every chip (both countries) with both a compute figure at ``precision`` and a memory bandwidth."""
+    compute = PRECISIONS[precision]
+    wide = in_scope(data.specs_wide(dataset), include_roadmap)
+    table = wide.dropna(subset=[compute, "memory_bandwidth"])
+    table = table[["vendor", "name", "country", "status", "year", compute, "memory_bandwidth"]].copy()
+    table["roadmap"] = table["status"].isin(ROADMAP)
+    table["bytes_per_flop"] = table["memory_bandwidth"] * 1e9 / (table[compute] * 1e12)
+    return table.rename(columns={compute: "compute"})
+
+
+def contested(chip_ids: list[str] | None = None, metrics: list[str] | None = None,
+              dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Figures that sources disagree on: per (chip, metric), low, high, preferred value and sources.
+
+    Only quantity metrics whose canonical values differ by more than 0.5 %; ``spread`` = high / low.
+    """
+    long = data.specs_long(dataset)
+    long = long[long["kind"] == "quantity"]
+    if chip_ids is not None:
+        long = long[long["chip_id"].isin(chip_ids)]
+    if metrics is not None:
+        long = long[long["metric"].isin(metrics)]
+    grouped = long.groupby(["chip_id", "metric"])
+    table = grouped.agg(name=("name", "first"), country=("country", "first"), unit=("unit", "first"),
+                        low=("value", "min"), high=("value", "max"), estimates=("value", "size"),
+                        sources=("source_id", lambda s: tuple(sorted(set(s)))))
+    preferred = long[long["preferred"]].set_index(["chip_id", "metric"])["value"]
+    table["preferred"] = preferred.reindex(table.index)
+    table = table[(table["high"] - table["low"]) > 0.005 * table["high"]]
+    table["spread"] = table["high"] / table["low"]
+    return table.reset_index().sort_values("spread", ascending=False, ignore_index=True)
+
+
+def sources_used(chip_ids, metrics: list[str], dataset: data.Dataset | None = None) -> list[str]:
+    """Source ids behind the preferred values of ``metrics`` for ``chip_ids``."""
+    ds = dataset or data.load()
+    specs = ds.specs
+    rows = specs[specs["preferred"] & specs["chip_id"].isin(list(chip_ids)) & specs["metric"].isin(metrics)]
+    return sorted(set(rows["source_id"]))
+
+
+def best(table: pd.DataFrame, column: str, statuses: tuple[str, ...] = SHIPPED) -> tuple[str | None, float]:
+    """The chip with the highest ``column`` among ``statuses`` and that value; (None, nan) if none is known."""
+    rows = table[table["status"].isin(statuses)][column].dropna()
+    if rows.empty:
+        return None, float("nan")
+    chip = rows.idxmax()
+    return chip, float(rows[chip])
+
+
+def takeaway(shares: pd.DataFrame, precision: str, reference_name: str) -> str:
+    """A two-sentence summary of ``shares`` (from :func:`share_table`), written from the numbers."""
+    compute = PRECISIONS[precision]
+    chip, share = best(shares, f"{compute}_share")
+    bw_chip, bw_share = best(shares, "memory_bandwidth_share")
+    if chip is None:
+        first = f"No shipping Chinese accelerator has a published dense {precision.upper()} figure."
+    else:
+        first = (f"The strongest shipping Chinese accelerator at dense {precision.upper()}, "
+                 f"{shares.loc[chip, 'name']}, reaches {share:.0%} of the {reference_name}.")
+    if bw_chip is None:
+        second = "No shipping Chinese accelerator has a published memory bandwidth."
+    else:
+        second = (f"On memory bandwidth the best shipping part, {shares.loc[bw_chip, 'name']}, "
+                  f"reaches {bw_share:.0%}.")
+    roadmap_chip, roadmap_share = best(shares, f"{compute}_share", ROADMAP)
+    third = ""
+    if roadmap_chip is not None:
+        third = (f" Among announced and roadmap parts, {shares.loc[roadmap_chip, 'name']} is announced at "
+                 f"{roadmap_share:.0%}.")
+    return f"{first} {second}{third}"

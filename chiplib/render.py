@@ -1,0 +1,61 @@
+"""Executed notebook -> one self-contained HTML report that opens offline.
+
+- Code cells are hidden (the report reads as an article); pass ``show_code=True`` to keep them.
+- Charts tagged by :func:`chiplib.charts.show` become interactive Vega charts, drawn by the
+  Vega/Vega-Lite/vega-embed bundle from vl-convert inlined **once** per page; their SVG
+  stays in the page as the fallback when scripts are off.
+- The template (``chiplib/templates/report``) removes every script nbconvert would load from
+  the network (require.js, MathJax, Mermaid, widgets).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from chiplib.charts import METADATA_KEY as CHART_KEY
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """The Vega + Vega-Lite + vega-embed JavaScript bundle (about 0.9 MB, built once per process)."""
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle()
+
+
+def _chart_html(spec: dict, svg: str) -> str:
+    payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    return (f'<div class="chiplib-chart"><script type="application/json">{payload}</script>'
+            f'<div class="chiplib-chart-live"></div><div class="chiplib-chart-static">{svg}</div></div>')
+
+
+def interactive_charts(nb) -> None:
+    """Replace each tagged chart output's SVG with an HTML block holding the spec and the SVG fallback."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            spec = output.get("metadata", {}).get(CHART_KEY)
+            if spec is None or "image/svg+xml" not in output.get("data", {}):
+                continue
+            svg = output["data"].pop("image/svg+xml")
+            output["data"]["text/html"] = _chart_html(spec, svg)
+
+
+def to_html(nb, *, title: str, banner: str = "", show_code: bool = False) -> str:
+    """Render an executed notebook (nbformat node) to a self-contained HTML page."""
+    import copy
+
+    from nbconvert import HTMLExporter
+
+    nb = copy.deepcopy(nb)
+    interactive_charts(nb)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+    resources = {"chiplib_vega_js": vega_bundle(), "chiplib_banner": html.escape(banner)}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
