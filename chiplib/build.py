@@ -237,7 +237,8 @@ def run_job(job: Job, staging: str, banner: str) -> Result:
         from papermill.exceptions import PapermillExecutionError
 
         if isinstance(exc, PapermillExecutionError):
-            message = f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
+            first_line = (exc.source or "").strip().splitlines()[0][:60] if exc.source else ""
+            message = f"cell #{exc.cell_index} ({first_line}) raised {exc.ename}: {exc.evalue}"
         else:
             message = f"{type(exc).__name__}: {exc}"
         return Result(job, seconds=time.perf_counter() - start, error=message)
