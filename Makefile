@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test reports lab validate docs notebooks bench clean
+.PHONY: setup test reports lab validate docs notebooks refresh bench clean
 
 setup: $(STAMP)
 
@@ -32,7 +32,7 @@ lab: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m chiplib.docs
 
-notebooks: $(STAMP)
+notebooks refresh: $(STAMP)
 	$(BIN)/python -m chiplib.nbstore notebooks/*.ipynb
 
 bench: $(STAMP)

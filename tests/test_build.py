@@ -34,7 +34,7 @@ def _plan(tmp_path: Path, variants: str) -> Path:
         nbformat.write(nb, plan_dir / "demo.ipynb")
     plan = plan_dir / "reports.yaml"
     plan.write_text("reports:\n  - name: demo\n    notebook: demo.ipynb\n    module: landscape\n"
-                    "    title: Demo\n    question: Does the build work?\n    variants:\n" + variants)
+                    "    title: Demo <i>x</i> & co\n    question: Does the build work?\n    variants:\n" + variants)
     return plan
 
 
@@ -49,7 +49,10 @@ def test_build_caches_and_a_failed_run_keeps_the_last_good_report(tmp_path, caps
     assert "The answer:</strong> 42.5 %" in page and "boom" not in page
     figures_csv = (out / "figures.csv").read_text()
     assert "demo,good,answer,The answer,42.5,%,epoch-ml-hardware" in figures_csv
-    assert "Does the build work?" in (out / "index.html").read_text()
+    index = (out / "index.html").read_text()
+    assert "Does the build work?" in index
+    assert "Demo &lt;i&gt;x&lt;/i&gt; &amp; co" in index and "<i>x</i>" not in index  # titles are escaped
+    assert "<title>Demo &lt;i&gt;x&lt;/i&gt; &amp; co (good)</title>" in page
 
     capsys.readouterr()
     assert build.build(plan=plan, out=out, progress=False) == 0
