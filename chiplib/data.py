@@ -122,7 +122,7 @@ def specs_wide(dataset: Dataset | None = None, metrics: list[str] | None = None)
     unknown = sorted(set(names) - set(ds.metrics.index))
     if unknown:
         raise KeyError(f"unknown metric(s) {unknown}; valid metrics: {', '.join(ds.metrics.index)}")
-    wide = ds.chips[["vendor", "name", "country", "status", "year", "variant_of"]].copy()
+    wide = ds.chips[["vendor", "name", "country", "status", "year", "variant_of", "market"]].copy()
     for metric in names:
         rows = chosen[chosen["metric"] == metric].set_index("chip_id")
         column = rows["value"] if ds.metrics.at[metric, "kind"] == "quantity" else rows["text"]

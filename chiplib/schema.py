@@ -21,6 +21,7 @@ SOURCE_KINDS = (
     "datasheet", "vendor", "government", "analysis", "news", "filing", "paper", "dataset", "documentation",
 )
 CHIP_STATUSES = ("shipping", "announced", "roadmap", "rumoured", "discontinued")
+MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
 BASES = ("reported", "derived", "estimate")
 BOOLEANS = ("true", "false")
@@ -49,7 +50,7 @@ TABLES: dict[str, TableSpec] = {
     for spec in (
         TableSpec("sources", ("source_id", "title", "publisher", "url", "published", "accessed", "kind"),
                   ("source_id",)),
-        TableSpec("chips", ("chip_id", "vendor", "name", "country", "status", "year", "variant_of", "notes"),
+        TableSpec("chips", ("chip_id", "vendor", "name", "country", "status", "year", "variant_of", "market", "notes"),
                   ("chip_id",)),
         TableSpec("metrics", ("metric", "unit", "kind", "description"), ("metric",)),
         TableSpec("chip_specs",
@@ -120,6 +121,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "status": text(True, one_of(CHIP_STATUSES)),
             "year": text(False, element(is_year, "a four-digit year")),
             "variant_of": text(False),
+            "market": text(True, one_of(MARKETS)),
             "notes": text(False),
         },
         "metrics": {

@@ -13,9 +13,9 @@ vendor-sheet,Accelerator X datasheet,Vendor,https://example.com/x.pdf,2024-03-01
 analyst-note,"Teardown of X, with estimates",Analyst,https://example.org/note,2024-05,2026-11-22,analysis
 """,
     "chips.csv": """\
-chip_id,vendor,name,country,status,year,variant_of,notes
-acme-x1,Acme,X1,US,shipping,2023,,
-acme-x1-lite,Acme,X1 Lite,CN,shipping,2024,acme-x1,Cut-down X1
+chip_id,vendor,name,country,status,year,variant_of,market,notes
+acme-x1,Acme,X1,US,shipping,2023,,datacenter,
+acme-x1-lite,Acme,X1 Lite,CN,shipping,2024,acme-x1,consumer,Cut-down X1
 """,
     "metrics.csv": """\
 metric,unit,kind,description

@@ -71,6 +71,8 @@ def test_fixture_tables_are_clean(tables):
                      ("chips.csv", 2, "status", "'sampling' is not one of: shipping"), id="unknown status"),
         pytest.param("chips_csv", "US,shipping,2023", "US,shipping,23",
                      ("chips.csv", 2, "year", "'23' is not a four-digit year"), id="bad year"),
+        pytest.param("chips_csv", ",datacenter,", ",gaming,",
+                     ("chips.csv", 2, "market", "'gaming' is not one of: datacenter, consumer"), id="unknown market"),
     ],
 )
 def test_each_bad_input_is_located(tmp_path, table, old, new, expected):
@@ -117,7 +119,7 @@ def test_missing_required_column(tmp_path):
 
 def test_unknown_column(tmp_path):
     chips = CHIPS.replace("notes\n", "notes,price\n", 1).replace("Cut-down X1\n", "Cut-down X1,100\n")
-    chips = chips.replace("acme-x1,Acme,X1,US,shipping,2023,,\n", "acme-x1,Acme,X1,US,shipping,2023,,,\n")
+    chips = chips.replace("acme-x1,Acme,X1,US,shipping,2023,,datacenter,\n", "acme-x1,Acme,X1,US,shipping,2023,,datacenter,,\n")
     issue = only(issues_for(tmp_path, chips_csv=chips))
     assert (issue.file, issue.line, issue.column) == ("chips.csv", 1, "price") and "unknown column" in issue.reason
 
