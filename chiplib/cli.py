@@ -2,6 +2,7 @@
 
     chiplib validate            exit 0 when the data is clean, 1 with every problem listed
     chiplib chips               chips and how many sourced / contested metrics each has
+    chiplib export-controls     TPP, performance density and classification under a rule version
     chiplib build               render the reports in notebooks/reports.yaml
     chiplib --version
 """
@@ -73,6 +74,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_export_controls(args: argparse.Namespace) -> int:
+    from chiplib import export_controls as ec
+
+    ds = _load(args)
+    try:
+        rule = ec.rule(args.rule, ds) if args.rule else ec.rule_in_force(args.date or _today(), ds)
+    except ec.RuleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    table = ec.classify_all(rule.rule_id, ds).reset_index()
+    table = table[["chip_id", "tpp", "tpp_basis", "pd", "pd_basis", "result", "reason"]].rename(
+        columns={"pd": "performance_density"})
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print(f"{rule.name} ({rule.rule_id}, effective {rule.effective})")
+        print(table.round({"tpp": 0, "performance_density": 2}).to_string(index=False))
+    return 0
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chiplib", description="Sourced data and models on China's AI accelerators.")
@@ -93,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     chips.add_argument("--format", choices=("table", "csv", "markdown"), default="table", help="output format")
     chips.add_argument("--country", action="append", metavar="CC", help="only chips from this country (repeatable)")
     chips.set_defaults(func=cmd_chips)
+
+    export = commands.add_parser(
+        "export-controls", help="TPP, performance density and classification of every chip under a rule version",
+        description="Classify every chip under one version of the US export rules (data/export_rules.yaml).")
+    export.add_argument("--rule", default=None, help="rule id, e.g. oct2023 (default: the rule in force on --date)")
+    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="pick the rule in force on this date")
+    export.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
+    export.set_defaults(func=cmd_export_controls)
 
     build = commands.add_parser(
         "build", help="render the reports listed in notebooks/reports.yaml into reports/",

@@ -45,6 +45,7 @@ class Dataset:
     chips: pd.DataFrame
     metrics: pd.DataFrame
     specs: pd.DataFrame
+    events: pd.DataFrame
 
     def unit(self, metric: str) -> str:
         """Canonical unit of ``metric`` ('' for text and date metrics)."""
@@ -83,7 +84,8 @@ def _load(directory: Path) -> Dataset:
     chips = frames["chips"].drop(columns=LINE).set_index("chip_id")
     chips["year"] = pd.to_numeric(chips["year"]).astype("Int64")
     sources = frames["sources"].drop(columns=LINE).set_index("source_id")
-    return Dataset(directory, sources, chips, metrics, _typed_specs(frames["chip_specs"], metrics))
+    events = frames["events"].drop(columns=LINE).sort_values(["date", "title"], kind="stable").reset_index(drop=True)
+    return Dataset(directory, sources, chips, metrics, _typed_specs(frames["chip_specs"], metrics), events)
 
 
 def load(directory: Path | str | None = None) -> Dataset:

@@ -24,6 +24,7 @@ CHIP_STATUSES = ("shipping", "announced", "roadmap", "rumoured", "discontinued")
 MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
 BASES = ("reported", "derived", "estimate")
+EVENT_KINDS = ("us-rule", "us-licence", "entity-list", "china-response", "product", "other")
 BOOLEANS = ("true", "false")
 
 SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
@@ -56,6 +57,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("chip_specs",
                   ("chip_id", "metric", "value", "unit", "source_id", "basis", "preferred", "note"),
                   ("chip_id", "metric", "source_id")),
+        TableSpec("events", ("date", "kind", "title", "description", "source_id"), ("date", "title")),
     )
 }
 
@@ -139,6 +141,13 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "basis": text(True, one_of(BASES)),
             "preferred": text(True, one_of(BOOLEANS)),
             "note": text(False),
+        },
+        "events": {
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD or YYYY-MM)")),
+            "kind": text(True, one_of(EVENT_KINDS)),
+            "title": text(True),
+            "description": text(True),
+            "source_id": text(True),
         },
     }[table]
     return pa.DataFrameSchema(columns, name=table)

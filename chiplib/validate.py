@@ -101,6 +101,8 @@ def _check_schema(table: str, raw: RawTables) -> None:
     import pandera.pandas as pa
 
     frame = raw.frames[table]
+    if frame.empty:
+        return
     try:
         schema.pandera_schema(table).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -199,6 +201,17 @@ def _check_preferred(raw: RawTables) -> None:
                     f"second preferred row for ({chip}, {metric}); line {preferred[LINE].iloc[0]} is already preferred")
 
 
+def _check_rules(data_dir: Path, raw: RawTables) -> None:
+    """The export-control rule versions (data/export_rules.yaml), when present."""
+    from chiplib.export_controls import RULES_FILE, check_rules_file
+
+    path = data_dir / RULES_FILE
+    if path.exists():
+        sources = set(raw.frames["sources"]["source_id"].dropna())
+        chips = set(raw.frames["chips"]["chip_id"].dropna())
+        raw.issues.extend(DataIssue(RULES_FILE, 0, "", problem) for problem in check_rules_file(path, sources, chips))
+
+
 def check(data_dir: Path) -> RawTables:
     """Read every table under ``data_dir`` and run every check; the result lists all problems found."""
     raw = RawTables()
@@ -211,8 +224,10 @@ def check(data_dir: Path) -> RawTables:
     _check_foreign_key("chip_specs", "chip_id", "chips", "chip_id", raw)
     _check_foreign_key("chip_specs", "metric", "metrics", "metric", raw)
     _check_foreign_key("chip_specs", "source_id", "sources", "source_id", raw)
+    _check_foreign_key("events", "source_id", "sources", "source_id", raw)
     _check_metric_units(raw)
     _check_spec_values(raw)
     _check_preferred(raw)
+    _check_rules(data_dir, raw)
     raw.issues.sort()
     return raw

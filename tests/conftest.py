@@ -36,6 +36,10 @@ acme-x1,memory_type,HBM3,,vendor-sheet,reported,true,
 acme-x1,announced,2023-03,,vendor-sheet,reported,true,
 acme-x1-lite,fp16_dense,148,TFLOPS,vendor-sheet,reported,true,
 """,
+    "events.csv": """\
+date,kind,title,description,source_id
+2024-03,product,X1 launched,Acme put the X1 on sale.,vendor-sheet
+""",
 }
 
 

@@ -1,0 +1,410 @@
+"""US export-control metrics and a rules engine that reads every rule version from data.
+
+- :func:`tpp_from` / :func:`tpp`: Total Processing Performance, 2 x MacTOPS x bit length,
+  i.e. dense throughput (TOPS or TFLOPS) x bit length, the maximum over the chip's precisions
+  (ECCN 3A090 Technical Notes; sparse figures never count).
+- :func:`performance_density_from` / :func:`performance_density`: TPP / applicable die area,
+  the summed area (mm^2) of the package's logic dies.
+- :func:`classify`: the classification of a chip under a rule version of
+  ``data/export_rules.yaml`` with the threshold that decided it. Missing inputs give
+  "unknown" with what is missing, never a guess.
+- :func:`sensitivity`: classify under each source's figure for contested inputs.
+
+The engine only interprets comparisons ``[input, op, value]`` nested in ``all``/``any``;
+nothing in the rules file is executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from chiplib import data
+
+#: Dense throughput metric -> bit length of the operation.
+BIT_LENGTHS = {"fp4_dense": 4, "fp8_dense": 8, "int8_dense": 8, "fp16_dense": 16, "fp32": 32}
+INPUTS = ("tpp", "pd", "io_bandwidth", "memory_bandwidth", "datacenter")
+OPS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le, "==": operator.eq}
+#: Spec metrics the classification reads (directly or through TPP and PD).
+INPUT_METRICS = (*BIT_LENGTHS, "die_area", "die_count", "scaleup_bandwidth", "memory_bandwidth")
+RULES_FILE = "export_rules.yaml"
+
+
+class RuleError(ValueError):
+    """The rules file is malformed or a rule id is unknown."""
+
+
+# ----------------------------------------------------------------------------- metrics
+
+def tpp_from(throughput: Mapping[str, float]) -> float:
+    """TPP from dense throughputs in TOPS/TFLOPS keyed by metric (``{"fp8_dense": 1979}`` -> 15832).
+
+    Unknown (NaN/None) precisions are skipped; NaN when none is known.
+    """
+    values = [float(v) * BIT_LENGTHS[m] for m, v in throughput.items()
+              if m in BIT_LENGTHS and v is not None and not pd.isna(v)]
+    return max(values) if values else math.nan
+
+
+def performance_density_from(tpp_value: float, die_area_mm2: float, die_count: float | None = 1) -> float:
+    """TPP / applicable die area (``die_area_mm2`` per logic die x ``die_count``); NaN if unknown."""
+    if any(v is None or pd.isna(v) for v in (tpp_value, die_area_mm2, die_count)) or die_area_mm2 <= 0:
+        return math.nan
+    return float(tpp_value) / (float(die_area_mm2) * float(die_count))
+
+
+def inputs_table(wide: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per chip: tpp, pd (and how each was obtained), io_bandwidth, memory_bandwidth, datacenter.
+
+    ``tpp_basis`` is ``computed`` (from dense figures, :func:`tpp_from`) or ``published`` where a
+    source states a TPP more than 1 % above the computed one (the data lacks the precision that
+    sets it, e.g. a consumer card with only an FP32 figure). ``pd_basis`` says where PD comes from:
+    - ``computed``: TPP / (die area x die count), both published;
+    - ``computed, one die assumed``: a die area is published but no die count, so PD divides by
+      one die (right for monolithic parts; it would overstate PD for an unpublished multi-die package);
+    - ``published``: no die area in the data, so a PD a source states itself (``pd_published``);
+    - empty: PD unknown.
+    """
+    wide = data.specs_wide() if wide is None else wide
+    table = pd.DataFrame(index=wide.index)
+    computed_tpp = pd.Series([tpp_from(row) for row in wide[list(BIT_LENGTHS)].to_dict("records")],
+                             index=wide.index, dtype=float)
+    published_tpp = wide["tpp_published"] if "tpp_published" in wide else pd.Series(math.nan, index=wide.index)
+    # A published TPP well above the computed one means the data lacks the precision that sets it.
+    use_published = published_tpp.notna() & ~(computed_tpp >= 0.99 * published_tpp)
+    table["tpp"] = computed_tpp.where(~use_published, published_tpp)
+    table["tpp_basis"] = ""
+    table.loc[computed_tpp.notna(), "tpp_basis"] = "computed"
+    table.loc[use_published, "tpp_basis"] = "published"
+    table["tpp_published"] = published_tpp
+    count = wide["die_count"]
+    computed = pd.Series([performance_density_from(t, a, c if not pd.isna(c) else 1)
+                          for t, a, c in zip(table["tpp"], wide["die_area"], count)], index=wide.index, dtype=float)
+    published = wide["pd_published"] if "pd_published" in wide else pd.Series(math.nan, index=wide.index)
+    table["pd"] = computed.fillna(published)
+    table["pd_basis"] = ""
+    table.loc[computed.notna() & count.notna(), "pd_basis"] = "computed"
+    table.loc[computed.notna() & count.isna(), "pd_basis"] = "computed, one die assumed"
+    table.loc[computed.isna() & published.notna(), "pd_basis"] = "published"
+    table["io_bandwidth"] = wide["scaleup_bandwidth"]
+    table["memory_bandwidth"] = wide["memory_bandwidth"]
+    table["datacenter"] = wide["market"] == "datacenter"
+    return table
+
+
+def tpp(chip_id: str) -> float:
+    """TPP of a chip from the dataset's preferred dense figures; NaN when no dense figure is known."""
+    return float(inputs_table().at[chip_id, "tpp"])
+
+
+def performance_density(chip_id: str) -> float:
+    """Performance density of a chip (TPP per mm^2 of logic die); NaN when TPP or die area is unknown."""
+    return float(inputs_table().at[chip_id, "pd"])
+
+
+# ----------------------------------------------------------------------------- rules
+
+@dataclass(frozen=True)
+class Test:
+    result: str
+    controlled: bool
+    reason: str
+    when: object
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    name: str
+    effective: dt.date
+    sources: tuple[str, ...]
+    summary: str
+    tests: tuple[Test, ...]
+
+
+@dataclass(frozen=True)
+class Classification:
+    result: str
+    controlled: bool | None
+    reason: str
+
+
+def _flatten(items) -> list:
+    flat = []
+    for item in items:
+        flat.extend(_flatten(item) if isinstance(item, list) else [item])
+    return flat
+
+
+def _check_condition(cond, where: str) -> list[str]:
+    if isinstance(cond, list):
+        if len(cond) != 3 or cond[0] not in INPUTS or cond[1] not in OPS:
+            return [f"{where}: comparison must be [input, op, value] with input in {INPUTS} and op in {tuple(OPS)}, "
+                    f"got {cond!r}"]
+        if not isinstance(cond[2], (int, float, bool)):
+            return [f"{where}: comparison value must be a number or true/false, got {cond[2]!r}"]
+        return []
+    if isinstance(cond, dict) and len(cond) == 1 and next(iter(cond)) in ("all", "any"):
+        parts = next(iter(cond.values()))
+        if not isinstance(parts, list) or not parts:
+            return [f"{where}: '{next(iter(cond))}' needs a non-empty list"]
+        return [p for i, part in enumerate(parts) for p in _check_condition(part, f"{where}.{i}")]
+    return [f"{where}: a condition is [input, op, value] or {{all: [...]}} / {{any: [...]}}, got {cond!r}"]
+
+
+def parse_rules(raw: object, source_ids: set[str] | None = None) -> tuple[list[Rule], list[str]]:
+    """Rules from the YAML structure, and every problem found (rule id and field named)."""
+    problems: list[str] = []
+    rules: list[Rule] = []
+    if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
+        return [], ["expected a mapping with a 'rules' list"]
+    seen = set()
+    for index, item in enumerate(raw["rules"]):
+        rid = item.get("rule_id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
+        where = f"rule {rid}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: expected a mapping")
+            continue
+        missing = {"rule_id", "name", "effective", "sources", "summary", "tests"} - set(item)
+        if missing:
+            problems.append(f"{where}: missing field(s) {sorted(missing)}")
+            continue
+        if rid in seen:
+            problems.append(f"{where}: duplicate rule_id")
+        seen.add(rid)
+        if not isinstance(item["effective"], dt.date):
+            problems.append(f"{where}: 'effective' must be a date (YYYY-MM-DD), got {item['effective']!r}")
+        for source in item["sources"]:
+            if source_ids is not None and source not in source_ids:
+                problems.append(f"{where}: unknown source_id {source!r} (not in sources.csv)")
+        tests = []
+        for t_index, test in enumerate(_flatten(item["tests"])):
+            t_where = f"{where} test {t_index + 1}"
+            if not isinstance(test, dict) or {"result", "controlled", "reason", "when"} - set(test):
+                problems.append(f"{t_where}: needs result, controlled, reason and when")
+                continue
+            problems.extend(_check_condition(test["when"], f"{t_where} when"))
+            tests.append(Test(str(test["result"]), bool(test["controlled"]), str(test["reason"]), test["when"]))
+        rules.append(Rule(rid, str(item["name"]), item["effective"], tuple(item["sources"]),
+                          " ".join(str(item["summary"]).split()), tuple(tests)))
+    dates = [r.effective for r in rules if isinstance(r.effective, dt.date)]
+    if dates != sorted(dates):
+        problems.append("rules must be listed in order of effective date")
+    return rules, problems
+
+
+def check_rules_file(path: Path, source_ids: set[str], chip_ids: set[str] | None = None) -> list[str]:
+    """Problems in the rules file (empty when it is valid)."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        return [f"cannot read: {exc}"]
+    problems = parse_rules(raw, source_ids)[1]
+    if isinstance(raw, dict) and chip_ids is not None:
+        problems += [f"china_parts: unknown chip_id {chip!r} (not in chips.csv)"
+                     for chip in raw.get("china_parts", []) if chip not in chip_ids]
+    return problems
+
+
+@lru_cache(maxsize=4)
+def _rules(directory: Path) -> tuple[Rule, ...]:
+    import yaml
+
+    raw = yaml.safe_load((directory / RULES_FILE).read_text(encoding="utf-8"))
+    rules, problems = parse_rules(raw)
+    if problems:
+        raise RuleError(f"{RULES_FILE}: " + "; ".join(problems))
+    return tuple(rules)
+
+
+def rules(dataset: data.Dataset | None = None) -> tuple[Rule, ...]:
+    """Every rule version, oldest first (validated with the rest of the data by ``data.load``)."""
+    ds = dataset or data.load()
+    return _rules(ds.directory)
+
+
+def rule(rule_id: str, dataset: data.Dataset | None = None) -> Rule:
+    """One rule version by id; RuleError lists the valid ids."""
+    for candidate in rules(dataset):
+        if candidate.rule_id == rule_id:
+            return candidate
+    raise RuleError(f"unknown rule {rule_id!r}; valid rules: {', '.join(r.rule_id for r in rules(dataset))}")
+
+
+def rule_in_force(on: dt.date | str, dataset: data.Dataset | None = None) -> Rule:
+    """The latest rule version effective on date ``on``."""
+    day = dt.date.fromisoformat(on) if isinstance(on, str) else on
+    active = [r for r in rules(dataset) if r.effective <= day]
+    if not active:
+        raise RuleError(f"no rule in force on {day}; the first takes effect {rules(dataset)[0].effective}")
+    return active[-1]
+
+
+def _evaluate(cond, values: Mapping[str, object]) -> bool | None:
+    """Three-valued: True, False, or None when an input the answer depends on is missing."""
+    if isinstance(cond, list):
+        name, op, threshold = cond
+        value = values.get(name)
+        if _is_missing(value):
+            return None
+        return bool(OPS[op](value, threshold))
+    key, parts = next(iter(cond.items()))
+    results = [_evaluate(part, values) for part in parts]
+    if key == "all":
+        return False if False in results else (None if None in results else True)
+    return True if True in results else (None if None in results else False)
+
+
+def classify_values(values: Mapping[str, object], rule_obj: Rule) -> Classification:
+    """Classify one set of inputs (``tpp``, ``pd``, ``io_bandwidth``, ``memory_bandwidth``, ``datacenter``)."""
+    undecided = []
+    for test in rule_obj.tests:
+        outcome = _evaluate(test.when, values)
+        if outcome is True and not undecided:
+            return Classification(test.result, test.controlled, test.reason)
+        if outcome is None:
+            undecided.append(test)
+    missing = sorted({name for test in undecided for name in _inputs_of(test.when) if _is_missing(values.get(name))})
+    return Classification("unknown", None, f"needs {', '.join(missing)} to decide")
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _inputs_of(cond) -> set[str]:
+    if isinstance(cond, list):
+        return {cond[0]}
+    return set().union(*(_inputs_of(part) for part in next(iter(cond.values()))))
+
+
+def classify(chip_id: str, rule_id: str, dataset: data.Dataset | None = None) -> Classification:
+    """Classification of a dataset chip under a rule version, with the threshold that decided it."""
+    table = inputs_table(data.specs_wide(dataset))
+    if chip_id not in table.index:
+        raise KeyError(f"unknown chip {chip_id!r}")
+    return classify_values(table.loc[chip_id].to_dict(), rule(rule_id, dataset))
+
+
+def classify_all(rule_id: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Every chip under one rule: tpp, pd, inputs, result, controlled, reason."""
+    table = inputs_table(data.specs_wide(dataset))
+    rule_obj = rule(rule_id, dataset)
+    outcomes = [classify_values(row, rule_obj) for row in table.to_dict("records")]
+    table["result"] = [o.result for o in outcomes]
+    table["controlled"] = [o.controlled for o in outcomes]
+    table["reason"] = [o.reason for o in outcomes]
+    return table
+
+
+def classification_matrix(dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Chips x rule versions: the result under each rule (columns in rule order)."""
+    return pd.DataFrame({r.rule_id: classify_all(r.rule_id, dataset)["result"] for r in rules(dataset)})
+
+
+def sensitivity(rule_id: str, chip_ids: list[str] | None = None, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Re-classify each chip with each non-preferred source figure of an input metric swapped in.
+
+    One row per (chip, metric, source) alternative: the value used, the resulting tpp and pd,
+    the result, and whether it differs from the result with preferred figures.
+    """
+    ds = dataset or data.load()
+    wide = data.specs_wide(ds)
+    base = classify_all(rule_id, ds)
+    rule_obj = rule(rule_id, ds)
+    long = ds.specs[(~ds.specs["preferred"]) & ds.specs["metric"].isin(INPUT_METRICS)]
+    if chip_ids is not None:
+        long = long[long["chip_id"].isin(chip_ids)]
+    rows = []
+    for alt in long.itertuples(index=False):
+        swapped = wide.loc[[alt.chip_id]].copy()
+        if swapped.at[alt.chip_id, alt.metric] == alt.value:
+            continue
+        swapped.at[alt.chip_id, alt.metric] = alt.value
+        inputs = inputs_table(swapped).iloc[0].to_dict()
+        outcome = classify_values(inputs, rule_obj)
+        rows.append({"chip_id": alt.chip_id, "metric": alt.metric, "source_id": alt.source_id,
+                     "value": alt.value, "tpp": inputs["tpp"], "pd": inputs["pd"], "result": outcome.result,
+                     "preferred_result": base.at[alt.chip_id, "result"],
+                     "moves": outcome.result != base.at[alt.chip_id, "result"]})
+    columns = ["chip_id", "metric", "source_id", "value", "tpp", "pd", "result", "preferred_result", "moves"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ----------------------------------------------------------------------------- notebook support
+
+#: Chip selections for the notebook: name -> country code (None = every chip).
+SELECTIONS = {"all": None, "chinese": "CN", "yardsticks": "US"}
+IN_FORCE = "in-force"
+
+
+def _rule_choices() -> list[str]:
+    return [IN_FORCE, *(r.rule_id for r in rules())]
+
+
+def _params():
+    from chiplib.params import Param
+
+    return (
+        Param("rule", str, IN_FORCE, "rule version id, or 'in-force' for the rule in force on as_of", _rule_choices),
+        Param("as_of", str, "2026-11-22", "date (YYYY-MM-DD): picks the rule in force and the events shown"),
+        Param("selection", str, "all", "which chips: all, chinese or yardsticks", lambda: list(SELECTIONS)),
+    )
+
+
+PARAMS = _params()
+
+
+def check_params(**given) -> dict:
+    """Validate the export-controls notebook's parameters (see :data:`PARAMS`)."""
+    from chiplib.params import ParamError, check
+
+    values = check(PARAMS, given, where="export_controls")
+    try:
+        day = dt.date.fromisoformat(values["as_of"])
+    except ValueError:
+        raise ParamError(f"export_controls: as_of {values['as_of']!r} is not a date (YYYY-MM-DD)") from None
+    first = rules()[0].effective
+    if day < first:
+        raise ParamError(f"export_controls: as_of {day} is before the first rule version ({first})")
+    return values
+
+
+def resolve_rule(rule_param: str, as_of: str) -> Rule:
+    """The rule a notebook run uses: the named one, or the one in force on ``as_of``."""
+    return rule_in_force(as_of) if rule_param == IN_FORCE else rule(rule_param)
+
+
+def thresholds(rule_obj: Rule) -> dict[str, list[float]]:
+    """Every numeric threshold the rule compares ``tpp`` and ``pd`` with (for chart reference lines)."""
+    found: dict[str, set[float]] = {"tpp": set(), "pd": set()}
+
+    def walk(cond) -> None:
+        if isinstance(cond, list):
+            if cond[0] in found:
+                found[cond[0]].add(float(cond[2]))
+            return
+        for part in next(iter(cond.values())):
+            walk(part)
+
+    for test in rule_obj.tests:
+        walk(test.when)
+    return {name: sorted(values) for name, values in found.items()}
+
+
+def china_parts(dataset: data.Dataset | None = None) -> list[str]:
+    """US vendors' parts designed for the Chinese market under the rules (``china_parts`` in the rules file)."""
+    import yaml
+
+    ds = dataset or data.load()
+    raw = yaml.safe_load((ds.directory / RULES_FILE).read_text(encoding="utf-8"))
+    return list(raw.get("china_parts", []))
