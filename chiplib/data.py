@@ -24,7 +24,7 @@ from chiplib.validate import LINE, DataValidationError, check
 
 __all__ = [
     "Dataset", "DataValidationError", "data_dir", "load", "specs_long", "specs_wide", "coverage",
-    "sources_for",
+    "sources_for", "preferred_sources",
 ]
 
 
@@ -152,6 +152,14 @@ def coverage(dataset: Dataset | None = None) -> pd.DataFrame:
     table["contested"] = grouped["contested"].sum().reindex(table.index, fill_value=0).astype(int)
     table["sources"] = specs.groupby("chip_id")["source_id"].nunique().reindex(table.index, fill_value=0)
     return table
+
+
+def preferred_sources(chip_ids, metrics, dataset: Dataset | None = None) -> list[str]:
+    """Source ids behind the preferred values of ``metrics`` for ``chip_ids``."""
+    ds = dataset or load()
+    specs = ds.specs
+    rows = specs[specs["preferred"] & specs["chip_id"].isin(list(chip_ids)) & specs["metric"].isin(list(metrics))]
+    return sorted(set(rows["source_id"]))
 
 
 def sources_for(source_ids, dataset: Dataset | None = None) -> pd.DataFrame:

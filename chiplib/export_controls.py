@@ -96,6 +96,7 @@ def inputs_table(wide: pd.DataFrame | None = None) -> pd.DataFrame:
     table["io_bandwidth"] = wide["scaleup_bandwidth"]
     table["memory_bandwidth"] = wide["memory_bandwidth"]
     table["datacenter"] = wide["market"] == "datacenter"
+    table["vendor"] = wide["vendor"]
     return table
 
 
@@ -117,6 +118,7 @@ class Test:
     controlled: bool
     reason: str
     when: object
+    applies_to: tuple[str, ...] = ()  # vendors a company-specific test binds; empty = every chip
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,12 @@ def parse_rules(raw: object, source_ids: set[str] | None = None) -> tuple[list[R
                 problems.append(f"{t_where}: needs result, controlled, reason and when")
                 continue
             problems.extend(_check_condition(test["when"], f"{t_where} when"))
-            tests.append(Test(str(test["result"]), bool(test["controlled"]), str(test["reason"]), test["when"]))
+            applies_to = test.get("applies_to", [])
+            if not isinstance(applies_to, list):
+                problems.append(f"{t_where}: applies_to must be a list of vendor names")
+                applies_to = []
+            tests.append(Test(str(test["result"]), bool(test["controlled"]), str(test["reason"]), test["when"],
+                              tuple(applies_to)))
         rules.append(Rule(rid, str(item["name"]), item["effective"], tuple(item["sources"]),
                           " ".join(str(item["summary"]).split()), tuple(tests)))
     dates = [r.effective for r in rules if isinstance(r.effective, dt.date)]
@@ -265,9 +272,12 @@ def _evaluate(cond, values: Mapping[str, object]) -> bool | None:
 
 
 def classify_values(values: Mapping[str, object], rule_obj: Rule) -> Classification:
-    """Classify one set of inputs (``tpp``, ``pd``, ``io_bandwidth``, ``memory_bandwidth``, ``datacenter``)."""
+    """Classify one set of inputs (``tpp``, ``pd``, ``io_bandwidth``, ``memory_bandwidth``, ``datacenter``,
+    and ``vendor`` for company-specific tests)."""
     undecided = []
     for test in rule_obj.tests:
+        if test.applies_to and values.get("vendor") not in test.applies_to:
+            continue
         outcome = _evaluate(test.when, values)
         if outcome is True and not undecided:
             return Classification(test.result, test.controlled, test.reason)
@@ -408,3 +418,38 @@ def china_parts(dataset: data.Dataset | None = None) -> list[str]:
     ds = dataset or data.load()
     raw = yaml.safe_load((ds.directory / RULES_FILE).read_text(encoding="utf-8"))
     return list(raw.get("china_parts", []))
+
+
+def selected(table: pd.DataFrame, selection: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """``table`` (indexed by chip_id) restricted to a selection of :data:`SELECTIONS`, with chip details."""
+    ds = dataset or data.load()
+    country = SELECTIONS[selection]
+    table = table.join(ds.chips[["vendor", "name", "country", "status"]])
+    return table if country is None else table[table["country"] == country]
+
+
+def headline(table: pd.DataFrame, rule_obj: Rule, dataset: data.Dataset | None = None) -> dict[str, float]:
+    """Counts a reader asks first, from a :func:`classify_all` table (all chips)."""
+    ds = dataset or data.load()
+    chinese = table[ds.chips.loc[table.index, "country"] == "CN"]
+    parts = [c for c in china_parts(ds) if c in table.index]
+    moves = sensitivity(rule_obj.rule_id, dataset=ds)
+    return {
+        "chinese_chips": len(chinese),
+        "chinese_controlled": int((chinese["controlled"] == True).sum()),  # noqa: E712 (None = unknown)
+        "chinese_unknown": int((chinese["result"] == "unknown").sum()),
+        "china_parts_controlled": int((table.loc[parts, "controlled"] == True).sum()),  # noqa: E712
+        "china_parts": len(parts),
+        "chips_moved_by_contested_figures": int(moves.loc[moves["moves"], "chip_id"].nunique()),
+    }
+
+
+def summary(counts: dict[str, float], rule_obj: Rule) -> str:
+    """Two sentences from :func:`headline` counts."""
+    return (f"Under the {rule_obj.name} (effective {rule_obj.effective}), "
+            f"{counts['chinese_controlled']} of the {counts['chinese_chips']} Chinese accelerators in the dataset "
+            f"meet a controlled threshold (as if they were US exports), and the data cannot classify "
+            f"{counts['chinese_unknown']} for lack of published figures. "
+            f"Of the {counts['china_parts']} parts NVIDIA and AMD cut down for China, "
+            f"{counts['china_parts_controlled']} need a licence under this version; a contested source figure "
+            f"moves {counts['chips_moved_by_contested_figures']} chip(s) across a line.")

@@ -109,10 +109,7 @@ def contested(chip_ids: list[str] | None = None, metrics: list[str] | None = Non
 
 def sources_used(chip_ids, metrics: list[str], dataset: data.Dataset | None = None) -> list[str]:
     """Source ids behind the preferred values of ``metrics`` for ``chip_ids``."""
-    ds = dataset or data.load()
-    specs = ds.specs
-    rows = specs[specs["preferred"] & specs["chip_id"].isin(list(chip_ids)) & specs["metric"].isin(metrics)]
-    return sorted(set(rows["source_id"]))
+    return data.preferred_sources(chip_ids, metrics, dataset)
 
 
 def best(table: pd.DataFrame, column: str, statuses: tuple[str, ...] = SHIPPED) -> tuple[str | None, float]:

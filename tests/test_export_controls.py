@@ -136,3 +136,16 @@ def test_cli_export_controls(capsys):
     assert any(line.startswith("nvidia-a800-sxm,4988.8,computed,") and "not controlled" in line for line in lines)
     assert main(["export-controls", "--rule", "nope"]) == 2
     assert "valid rules: oct2022" in capsys.readouterr().err
+
+
+def test_company_letters_bind_only_the_named_vendors():
+    """The April 2025 letters went to NVIDIA and AMD: an H20-class Chinese part is not caught by them."""
+    rule = ec.rule("apr2025-h20")
+    inputs = {"tpp": 1000.0, "pd": 1.0, "memory_bandwidth": 5000.0, "io_bandwidth": math.nan, "datacenter": True}
+    assert ec.classify_values({**inputs, "vendor": "NVIDIA"}, rule).result == "licence (is-informed letter)"
+    assert ec.classify_values({**inputs, "vendor": "Huawei"}, rule).result == "not controlled"
+
+
+def test_threshold_lines_come_from_the_rule_data():
+    assert ec.thresholds(ec.rule("oct2022")) == {"tpp": [4800.0], "pd": []}
+    assert ec.thresholds(ec.rule("oct2023")) == {"tpp": [1600.0, 2400.0, 4800.0], "pd": [1.6, 3.2, 5.92]}
