@@ -424,7 +424,7 @@ def selected(table: pd.DataFrame, selection: str, dataset: data.Dataset | None =
     """``table`` (indexed by chip_id) restricted to a selection of :data:`SELECTIONS`, with chip details."""
     ds = dataset or data.load()
     country = SELECTIONS[selection]
-    table = table.join(ds.chips[["vendor", "name", "country", "status"]])
+    table = table.join(ds.chips[["name", "country", "status"]])
     return table if country is None else table[table["country"] == country]
 
 

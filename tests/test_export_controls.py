@@ -149,3 +149,18 @@ def test_company_letters_bind_only_the_named_vendors():
 def test_threshold_lines_come_from_the_rule_data():
     assert ec.thresholds(ec.rule("oct2022")) == {"tpp": [4800.0], "pd": []}
     assert ec.thresholds(ec.rule("oct2023")) == {"tpp": [1600.0, 2400.0, 4800.0], "pd": [1.6, 3.2, 5.92]}
+
+
+def test_notebook_parameters_are_checked():
+    from chiplib.params import ParamError
+
+    assert ec.check_params()["rule"] == "in-force"
+    with pytest.raises(ParamError, match=r"'rule' = 'oct2021' is not valid; valid values: in-force, oct2022"):
+        ec.check_params(rule="oct2021")
+    with pytest.raises(ParamError, match=r"as_of '22/11/2026' is not a date"):
+        ec.check_params(as_of="22/11/2026")
+    with pytest.raises(ParamError, match=r"as_of 2021-01-01 is before the first rule version \(2022-10-07\)"):
+        ec.check_params(as_of="2021-01-01")
+    with pytest.raises(ParamError, match=r"'selection' = 'korean' is not valid; valid values: all, chinese, yardsticks"):
+        ec.check_params(selection="korean")
+    assert ec.resolve_rule("in-force", "2024-01-01").rule_id == "oct2023"

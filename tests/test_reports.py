@@ -39,6 +39,16 @@ def test_landscape_headlines_match_the_data(built):
     assert ",Ascend 950PR," in rows[("landscape", "vs-h100-fp8", "best_shipping_compute_chip")]
 
 
+def test_export_control_headlines_match_the_rules(built):
+    """A800/H800 passed the 2022 rule on interconnect (0 China parts caught); 2023 caught A800, H800 and MI308X;
+    the April 2025 letters add the H20."""
+    rows = {tuple(line.split(",")[:3]): line.split(",")[4] for line in (built[1] / "figures.csv").read_text().splitlines()}
+    assert rows[("export-controls", "oct2022", "china_parts_controlled")] == "0.0"
+    assert rows[("export-controls", "oct2023", "china_parts_controlled")] == "3.0"
+    assert rows[("export-controls", "apr2025-h20", "china_parts_controlled")] == "4.0"
+    assert rows[("export-controls", "in-force", "rule")] == "jan2026-review"
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium'); .ci/run installs it")
 def test_charts_are_drawn_in_headless_chromium(built, tmp_path):
     page = built[1] / "landscape--vs-h100.html"
