@@ -25,6 +25,11 @@ MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
 BASES = ("reported", "derived", "estimate")
 EVENT_KINDS = ("us-rule", "us-licence", "entity-list", "china-response", "product", "other")
+MILESTONES = ("announced", "sampling", "mass_production")
+SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
+#: hbm_supply.csv metrics and their canonical units.
+SUPPLY_METRICS = {"stacks": "dimensionless", "wafers_per_month": "wafer/month", "share": "percent", "revenue": "USD"}
+FACT_COLUMNS = ("metric", "value", "unit", "source_id", "basis", "preferred", "note")
 BOOLEANS = ("true", "false")
 
 SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
@@ -54,12 +59,31 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("chips", ("chip_id", "vendor", "name", "country", "status", "year", "variant_of", "market", "notes"),
                   ("chip_id",)),
         TableSpec("metrics", ("metric", "unit", "kind", "description"), ("metric",)),
-        TableSpec("chip_specs",
-                  ("chip_id", "metric", "value", "unit", "source_id", "basis", "preferred", "note"),
-                  ("chip_id", "metric", "source_id")),
+        TableSpec("chip_specs", ("chip_id", *FACT_COLUMNS), ("chip_id", "metric", "source_id")),
         TableSpec("events", ("date", "kind", "title", "description", "source_id"), ("date", "title")),
+        TableSpec("systems", ("system_id", "vendor", "name", "status", "year", "chip_id", "chip_count", "notes"),
+                  ("system_id",)),
+        TableSpec("system_specs", ("system_id", *FACT_COLUMNS), ("system_id", "metric", "source_id")),
+        TableSpec("hbm_specs", ("generation", *FACT_COLUMNS), ("generation", "metric", "source_id")),
+        TableSpec("hbm_milestones", ("supplier", "generation", "milestone", "date", "source_id", "note"),
+                  ("supplier", "generation", "milestone", "source_id")),
+        TableSpec("hbm_supply", ("subject", "year", "metric", "value", "low", "high", "unit", "source_id", "basis",
+                                 "note"), ("subject", "year", "metric", "source_id")),
     )
 }
+
+#: Long "facts" tables (subject, metric, value, unit, source, basis, preferred, note): same checks as chip_specs.
+FACT_TABLES = ("chip_specs", "system_specs", "hbm_specs")
+#: (table, column, target table, target column): every value must exist in the target.
+FOREIGN_KEYS = (
+    ("chips", "variant_of", "chips", "chip_id"),
+    *((table, "metric", "metrics", "metric") for table in FACT_TABLES),
+    *((table, "source_id", "sources", "source_id")
+      for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply")),
+    ("chip_specs", "chip_id", "chips", "chip_id"),
+    ("system_specs", "system_id", "systems", "system_id"),
+    ("systems", "chip_id", "chips", "chip_id"),
+)
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -105,6 +129,15 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
     def element(func, what: str) -> "pa.Check":
         return pa.Check(func, element_wise=True, error=f"not {what}")
 
+    facts = {
+        "metric": text(True),
+        "value": text(True),
+        "unit": text(False),
+        "source_id": text(True),
+        "basis": text(True, one_of(BASES)),
+        "preferred": text(True, one_of(BOOLEANS)),
+        "note": text(False),
+    }
     columns = {
         "sources": {
             "source_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
@@ -132,22 +165,45 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "kind": text(True, one_of(METRIC_KINDS)),
             "description": text(True),
         },
-        "chip_specs": {
-            "chip_id": text(True),
-            "metric": text(True),
-            "value": text(True),
-            "unit": text(False),
-            "source_id": text(True),
-            "basis": text(True, one_of(BASES)),
-            "preferred": text(True, one_of(BOOLEANS)),
-            "note": text(False),
-        },
+        "chip_specs": {"chip_id": text(True), **facts},
+        "system_specs": {"system_id": text(True), **facts},
+        "hbm_specs": {"generation": text(True), **facts},
         "events": {
             "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD or YYYY-MM)")),
             "kind": text(True, one_of(EVENT_KINDS)),
             "title": text(True),
             "description": text(True),
             "source_id": text(True),
+        },
+        "systems": {
+            "system_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
+            "vendor": text(True),
+            "name": text(True),
+            "status": text(True, one_of(SYSTEM_STATUSES)),
+            "year": text(False, element(is_year, "a four-digit year")),
+            "chip_id": text(False),
+            "chip_count": text(False, element(lambda v: v.isdigit() and int(v) > 0, "a positive whole number")),
+            "notes": text(False),
+        },
+        "hbm_milestones": {
+            "supplier": text(True),
+            "generation": text(True),
+            "milestone": text(True, one_of(MILESTONES)),
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "source_id": text(True),
+            "note": text(False),
+        },
+        "hbm_supply": {
+            "subject": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
+            "year": text(True, element(is_year, "a four-digit year")),
+            "metric": text(True, one_of(tuple(SUPPLY_METRICS))),
+            "value": text(False),
+            "low": text(False),
+            "high": text(False),
+            "unit": text(False),
+            "source_id": text(True),
+            "basis": text(True, one_of(BASES)),
+            "note": text(False),
         },
     }[table]
     return pa.DataFrameSchema(columns, name=table)

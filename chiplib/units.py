@@ -31,6 +31,7 @@ _DEFINITIONS = (
     "TPP = 1e12 * bit * OP / second",
     "wafer = [wafer] = wafers",
     "wpm = wafer / month",
+    "USD = [currency] = usd",
     "thousand = 1e3",
     "million = 1e6",
     "billion = 1e9",

@@ -155,50 +155,82 @@ def _check_metric_units(raw: RawTables) -> None:
             raw.add("metrics", line, "unit", f"{kind} metric {metric!r} takes no unit")
 
 
-def _check_spec_values(raw: RawTables) -> None:
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _check_fact_values(raw: RawTables, table: str) -> None:
     """Each value must suit its metric: a non-negative number in a convertible unit, or a date, or text."""
     metrics = raw.frames["metrics"].dropna(subset=["metric"]).set_index("metric")
-    specs = raw.frames["chip_specs"]
-    for row in specs.itertuples(index=False):
+    for row in raw.frames[table].itertuples(index=False):
         line = getattr(row, LINE)
         if row.metric not in metrics.index or row.value is None:
             continue  # unknown metric or empty value: already reported
         kind, canonical = metrics.at[row.metric, "kind"], metrics.at[row.metric, "unit"]
         if kind == "quantity":
-            try:
-                number = float(row.value.replace(",", ""))
-            except ValueError:
-                raw.add("chip_specs", line, "value", f"{row.value!r} is not a number ({row.metric} is a quantity)")
-                number = None
-            if number is not None and (not math.isfinite(number) or number < 0):
-                raw.add("chip_specs", line, "value", f"{row.value!r} must be a finite number >= 0")
-            if row.unit is None:
-                if canonical != "dimensionless":
-                    raw.add("chip_specs", line, "unit", f"a unit is required (canonical: {canonical})")
-            elif canonical is not None:
-                try:
-                    units.factor(row.unit, canonical)
-                except units.UnitError as exc:
-                    raw.add("chip_specs", line, "unit", f"{exc} (metric {row.metric} is in {canonical})")
+            number = _number(row.value)
+            if number is None:
+                raw.add(table, line, "value", f"{row.value!r} is not a number ({row.metric} is a quantity)")
+            elif not math.isfinite(number) or number < 0:
+                raw.add(table, line, "value", f"{row.value!r} must be a finite number >= 0")
+            _check_unit(raw, table, line, row.unit, canonical, f"metric {row.metric} is in {canonical}")
         else:
             if row.unit is not None:
-                raw.add("chip_specs", line, "unit", f"{kind} metric {row.metric} takes no unit")
+                raw.add(table, line, "unit", f"{kind} metric {row.metric} takes no unit")
             if kind == "date" and not schema.is_partial_date(row.value):
-                raw.add("chip_specs", line, "value", f"{row.value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+                raw.add(table, line, "value", f"{row.value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
-def _check_preferred(raw: RawTables) -> None:
-    """Exactly one row per (chip_id, metric) is preferred."""
-    specs = raw.frames["chip_specs"].dropna(subset=["chip_id", "metric"])
-    for (chip, metric), group in specs.groupby(["chip_id", "metric"], sort=False):
+def _check_unit(raw: RawTables, table: str, line: int, unit: str | None, canonical: str | None, context: str) -> None:
+    if unit is None:
+        if canonical != "dimensionless":
+            raw.add(table, line, "unit", f"a unit is required (canonical: {canonical})")
+    elif canonical is not None:
+        try:
+            units.factor(unit, canonical)
+        except units.UnitError as exc:
+            raw.add(table, line, "unit", f"{exc} ({context})")
+
+
+def _check_preferred(raw: RawTables, table: str) -> None:
+    """Exactly one row per (subject, metric) is preferred."""
+    subject = schema.TABLES[table].key[0]
+    facts = raw.frames[table].dropna(subset=[subject, "metric"])
+    for (name, metric), group in facts.groupby([subject, "metric"], sort=False):
         preferred = group[group["preferred"] == "true"]
         if len(preferred) == 0:
             lines = ", ".join(str(line) for line in group[LINE])
-            raw.add("chip_specs", int(group[LINE].iloc[0]), "preferred",
-                    f"no preferred row for ({chip}, {metric}); mark exactly one of lines {lines} true")
+            raw.add(table, int(group[LINE].iloc[0]), "preferred",
+                    f"no preferred row for ({name}, {metric}); mark exactly one of lines {lines} true")
         for line in preferred[LINE].iloc[1:]:
-            raw.add("chip_specs", int(line), "preferred",
-                    f"second preferred row for ({chip}, {metric}); line {preferred[LINE].iloc[0]} is already preferred")
+            raw.add(table, int(line), "preferred",
+                    f"second preferred row for ({name}, {metric}); line {preferred[LINE].iloc[0]} is already preferred")
+
+
+def _check_supply(raw: RawTables) -> None:
+    """hbm_supply.csv: numbers where given, at least one of value/low/high, low <= high, unit fits the metric."""
+    for row in raw.frames["hbm_supply"].itertuples(index=False):
+        line = getattr(row, LINE)
+        numbers = {}
+        for column in ("value", "low", "high"):
+            text = getattr(row, column)
+            if text is None:
+                continue
+            number = _number(text)
+            if number is None or not math.isfinite(number) or number < 0:
+                raw.add("hbm_supply", line, column, f"{text!r} must be a finite number >= 0")
+            else:
+                numbers[column] = number
+        if not any(getattr(row, c) is not None for c in ("value", "low", "high")):
+            raw.add("hbm_supply", line, "value", "give a value, or a low/high range")
+        if "low" in numbers and "high" in numbers and numbers["low"] > numbers["high"]:
+            raw.add("hbm_supply", line, "high", f"high {numbers['high']} is below low {numbers['low']}")
+        canonical = schema.SUPPLY_METRICS.get(row.metric)
+        if canonical is not None:
+            _check_unit(raw, "hbm_supply", line, row.unit, canonical, f"{row.metric} is in {canonical}")
 
 
 def _check_rules(data_dir: Path, raw: RawTables) -> None:
@@ -220,14 +252,13 @@ def check(data_dir: Path) -> RawTables:
     for table in schema.TABLES:
         _check_schema(table, raw)
         _check_duplicates(table, raw)
-    _check_foreign_key("chips", "variant_of", "chips", "chip_id", raw)
-    _check_foreign_key("chip_specs", "chip_id", "chips", "chip_id", raw)
-    _check_foreign_key("chip_specs", "metric", "metrics", "metric", raw)
-    _check_foreign_key("chip_specs", "source_id", "sources", "source_id", raw)
-    _check_foreign_key("events", "source_id", "sources", "source_id", raw)
+    for table, column, target, target_column in schema.FOREIGN_KEYS:
+        _check_foreign_key(table, column, target, target_column, raw)
     _check_metric_units(raw)
-    _check_spec_values(raw)
-    _check_preferred(raw)
+    for table in schema.FACT_TABLES:
+        _check_fact_values(raw, table)
+        _check_preferred(raw, table)
+    _check_supply(raw)
     _check_rules(data_dir, raw)
     raw.issues.sort()
     return raw

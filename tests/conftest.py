@@ -43,6 +43,12 @@ date,kind,title,description,source_id
 }
 
 
+from chiplib import schema  # noqa: E402
+
+for _spec in schema.TABLES.values():  # theme tables the fixtures leave empty: header only
+    TABLES.setdefault(_spec.file, ",".join(_spec.columns) + "\n")
+
+
 def write_tables(directory: Path, **replacements: str) -> Path:
     """Write the fixture tables into ``directory``; ``sources_csv="..."`` replaces sources.csv, etc."""
     directory.mkdir(parents=True, exist_ok=True)

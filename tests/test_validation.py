@@ -156,3 +156,40 @@ def test_all_problems_are_reported_together(tmp_path):
         data.load(tmp_path / "data")
     assert len(caught.value.issues) == 3
     assert "chip_specs.csv:4: column 'unit'" in str(caught.value)
+
+
+SYSTEMS = "system_id,vendor,name,status,year,chip_id,chip_count,notes\nacme-pod,Acme,Pod,shipping,2024,acme-x1,64,\n"
+SYSTEM_SPECS = ("system_id,metric,value,unit,source_id,basis,preferred,note\n"
+                "acme-pod,fp16_dense,64,PFLOPS,vendor-sheet,reported,true,\n")
+SUPPLY = ("subject,year,metric,value,low,high,unit,source_id,basis,note\n"
+          "china-hbm-stockpile,2024,stacks,,10000,20000,dimensionless,analyst-note,estimate,Analyst\n")
+
+
+def test_theme_tables_are_clean_in_the_fixture(tmp_path):
+    assert issues_for(tmp_path, systems_csv=SYSTEMS, system_specs_csv=SYSTEM_SPECS, hbm_supply_csv=SUPPLY) == []
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "expected"),
+    [
+        ("system_specs_csv", SYSTEM_SPECS.replace("acme-pod,fp16", "acme-pad,fp16"),
+         ("system_specs.csv", 2, "system_id", "unknown system_id 'acme-pad'")),
+        ("system_specs_csv", SYSTEM_SPECS.replace("PFLOPS", "PB"),
+         ("system_specs.csv", 2, "unit", "'PB' cannot be converted to 'TFLOPS'")),
+        ("systems_csv", SYSTEMS.replace(",64,", ",many,"),
+         ("systems.csv", 2, "chip_count", "'many' is not a positive whole number")),
+        ("systems_csv", SYSTEMS.replace("acme-x1", "acme-x7"), ("systems.csv", 2, "chip_id", "unknown chip_id 'acme-x7'")),
+        ("hbm_supply_csv", SUPPLY.replace("10000,20000", "30000,20000"),
+         ("hbm_supply.csv", 2, "high", "high 20000.0 is below low 30000.0")),
+        ("hbm_supply_csv", SUPPLY.replace(",,10000,20000,", ",,,,"),
+         ("hbm_supply.csv", 2, "value", "give a value, or a low/high range")),
+        ("hbm_supply_csv", SUPPLY.replace("dimensionless", "wafer/month"),
+         ("hbm_supply.csv", 2, "unit", "cannot be converted to 'dimensionless'")),
+    ],
+)
+def test_theme_table_problems_are_located(tmp_path, table, text, expected):
+    tables = {"systems_csv": SYSTEMS, "system_specs_csv": SYSTEM_SPECS, "hbm_supply_csv": SUPPLY, table: text}
+    issue = only(issues_for(tmp_path, **tables))
+    file, line, column, reason = expected
+    assert (issue.file, issue.line, issue.column) == (file, line, column)
+    assert reason in issue.reason
