@@ -46,13 +46,14 @@ class Dataset:
     metrics: pd.DataFrame
     specs: pd.DataFrame
     events: pd.DataFrame
+    tables: dict[str, pd.DataFrame]  # every table as validated text (theme modules type what they use)
 
     def unit(self, metric: str) -> str:
         """Canonical unit of ``metric`` ('' for text and date metrics)."""
         return str(self.metrics.at[metric, "unit"] or "")
 
 
-def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame, subject: str = "chip_id") -> pd.DataFrame:
     """Add ``value`` in canonical units (float; NaN for text/date metrics) and keep the published text."""
     specs = raw_specs.rename(columns={"value": "value_published", "unit": "unit_published"})
     kinds = specs["metric"].map(metrics["kind"])
@@ -69,7 +70,7 @@ def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame
     specs["kind"] = kinds
     specs["preferred"] = specs["preferred"] == "true"
     specs["note"] = specs["note"].fillna("")
-    columns = ["chip_id", "metric", "kind", "value", "unit", "text", "value_published", "unit_published",
+    columns = [subject, "metric", "kind", "value", "unit", "text", "value_published", "unit_published",
                "source_id", "basis", "preferred", "note", LINE]
     return specs[columns].reset_index(drop=True)
 
@@ -85,7 +86,17 @@ def _load(directory: Path) -> Dataset:
     chips["year"] = pd.to_numeric(chips["year"]).astype("Int64")
     sources = frames["sources"].drop(columns=LINE).set_index("source_id")
     events = frames["events"].drop(columns=LINE).sort_values(["date", "title"], kind="stable").reset_index(drop=True)
-    return Dataset(directory, sources, chips, metrics, _typed_specs(frames["chip_specs"], metrics), events)
+    tables = {name: frame.drop(columns=LINE) for name, frame in frames.items()}
+    return Dataset(directory, sources, chips, metrics, _typed_specs(frames["chip_specs"], metrics), events, tables)
+
+
+def facts(table: str, dataset: Dataset | None = None) -> pd.DataFrame:
+    """A long facts table (``system_specs``, ``hbm_specs`` ...) typed like the chip specs view:
+    ``value`` in the metric's canonical unit, published value and unit kept, ``preferred`` boolean."""
+    ds = dataset or load()
+    raw = ds.tables[table].copy()
+    raw[LINE] = 0
+    return _typed_specs(raw, ds.metrics, subject=raw.columns[0])
 
 
 def load(directory: Path | str | None = None) -> Dataset:

@@ -67,6 +67,9 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("hbm_specs", ("generation", *FACT_COLUMNS), ("generation", "metric", "source_id")),
         TableSpec("hbm_milestones", ("supplier", "generation", "milestone", "date", "source_id", "note"),
                   ("supplier", "generation", "milestone", "source_id")),
+        TableSpec("models", ("model_id", "name", "architecture", "attention", "total_params", "active_params", "layers",
+                             "hidden_size", "attention_heads", "kv_heads", "kv_lora_rank", "rope_head_dim",
+                             "params_source_id", "config_source_id", "note"), ("model_id",)),
         TableSpec("hbm_supply", ("subject", "year", "metric", "value", "low", "high", "unit", "source_id", "basis",
                                  "note"), ("subject", "year", "metric", "source_id")),
     )
@@ -80,6 +83,8 @@ FOREIGN_KEYS = (
     *((table, "metric", "metrics", "metric") for table in FACT_TABLES),
     *((table, "source_id", "sources", "source_id")
       for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply")),
+    ("models", "params_source_id", "sources", "source_id"),
+    ("models", "config_source_id", "sources", "source_id"),
     ("chip_specs", "chip_id", "chips", "chip_id"),
     ("system_specs", "system_id", "systems", "system_id"),
     ("systems", "chip_id", "chips", "chip_id"),
@@ -106,6 +111,17 @@ def is_partial_date(text: str) -> bool:
 
 def is_full_date(text: str) -> bool:
     return len(text) == 10 and parse_partial_date(text) is not None
+
+
+def is_count(text: str) -> bool:
+    return text.isdigit() and int(text) > 0
+
+
+def is_positive_number(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
 
 
 def is_year(text: str) -> bool:
@@ -182,7 +198,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "status": text(True, one_of(SYSTEM_STATUSES)),
             "year": text(False, element(is_year, "a four-digit year")),
             "chip_id": text(False),
-            "chip_count": text(False, element(lambda v: v.isdigit() and int(v) > 0, "a positive whole number")),
+            "chip_count": text(False, element(is_count, "a positive whole number")),
             "notes": text(False),
         },
         "hbm_milestones": {
@@ -191,6 +207,23 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "milestone": text(True, one_of(MILESTONES)),
             "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
             "source_id": text(True),
+            "note": text(False),
+        },
+        "models": {
+            "model_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
+            "name": text(True),
+            "architecture": text(True, one_of(("dense", "moe"))),
+            "attention": text(True, one_of(("gqa", "mla"))),
+            "total_params": text(True, element(is_positive_number, "a positive number (billions)")),
+            "active_params": text(True, element(is_positive_number, "a positive number (billions)")),
+            "layers": text(True, element(is_count, "a positive whole number")),
+            "hidden_size": text(True, element(is_count, "a positive whole number")),
+            "attention_heads": text(True, element(is_count, "a positive whole number")),
+            "kv_heads": text(True, element(is_count, "a positive whole number")),
+            "kv_lora_rank": text(False, element(is_count, "a positive whole number")),
+            "rope_head_dim": text(False, element(is_count, "a positive whole number")),
+            "params_source_id": text(True),
+            "config_source_id": text(True),
             "note": text(False),
         },
         "hbm_supply": {

@@ -1,0 +1,197 @@
+"""HBM arithmetic, the memory wall, memory-bound decode throughput, and HBM supply -> accelerators.
+
+Units: bandwidth in GB/s (1e9 bytes/s), capacity in GB (1e9 bytes), compute in TFLOPS,
+parameters in billions, pin rate in Gbit/s per pin, interface width in bits.
+
+The decode figures are **roofline upper bounds**: generating one token needs every active
+weight and the sequence's KV cache read from memory at least once, so tokens per second can
+be no higher than bandwidth / bytes read. Real systems reach a fraction of it (kernel
+efficiency, interconnect, scheduling); nothing here is a measurement.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from chiplib import data
+
+
+class MemoryModelError(ValueError):
+    """A memory-model input is out of range or unknown."""
+
+
+def _positive(**values: float) -> None:
+    for name, value in values.items():
+        if value is None or not math.isfinite(value) or value <= 0:
+            raise MemoryModelError(f"{name} must be a positive number, got {value!r}")
+
+
+# ----------------------------------------------------------------------------- stacks and the memory wall
+
+def stack_bandwidth(interface_width_bits: float, pin_rate_gbit_s: float) -> float:
+    """Per-stack bandwidth in GB/s: width x pin rate / 8 (HBM3: 1024 x 6.4 / 8 = 819.2)."""
+    _positive(interface_width_bits=interface_width_bits, pin_rate_gbit_s=pin_rate_gbit_s)
+    return interface_width_bits * pin_rate_gbit_s / 8
+
+
+def package_bandwidth(stacks: float, per_stack_gb_s: float) -> float:
+    """Accelerator bandwidth in GB/s from its stack count and per-stack bandwidth."""
+    _positive(stacks=stacks, per_stack_gb_s=per_stack_gb_s)
+    return stacks * per_stack_gb_s
+
+
+def bytes_per_flop(bandwidth_gb_s: float, compute_tflops: float) -> float:
+    """Bytes of memory traffic available per floating-point operation (the memory wall)."""
+    _positive(bandwidth_gb_s=bandwidth_gb_s, compute_tflops=compute_tflops)
+    return bandwidth_gb_s * 1e9 / (compute_tflops * 1e12)
+
+
+# ----------------------------------------------------------------------------- models and decode bounds
+
+@dataclass(frozen=True)
+class Model:
+    """An open model's size and attention layout (``data/models.csv``); parameters in billions."""
+
+    model_id: str
+    name: str
+    architecture: str
+    attention: str
+    total_params: float
+    active_params: float
+    layers: int
+    hidden_size: int
+    attention_heads: int
+    kv_heads: int
+    kv_lora_rank: int | None
+    rope_head_dim: int | None
+    sources: tuple[str, ...]
+
+    @property
+    def kv_elements_per_token(self) -> int:
+        """Cached values per token across all layers: 2 x layers x KV heads x head dim (GQA), or
+        layers x (latent rank + rotary dim) for multi-head latent attention."""
+        if self.attention == "mla":
+            return self.layers * (int(self.kv_lora_rank or 0) + int(self.rope_head_dim or 0))
+        return 2 * self.layers * self.kv_heads * (self.hidden_size // self.attention_heads)
+
+
+def models(dataset: data.Dataset | None = None) -> dict[str, Model]:
+    """Every model in ``data/models.csv``."""
+    ds = dataset or data.load()
+    result = {}
+    for row in ds.tables["models"].itertuples(index=False):
+        def count(value):
+            return int(value) if value is not None else None
+        result[row.model_id] = Model(
+            row.model_id, row.name, row.architecture, row.attention, float(row.total_params),
+            float(row.active_params), int(row.layers), int(row.hidden_size), int(row.attention_heads),
+            int(row.kv_heads), count(row.kv_lora_rank), count(row.rope_head_dim),
+            (row.params_source_id, row.config_source_id))
+    return result
+
+
+def model(model_id: str, dataset: data.Dataset | None = None) -> Model:
+    """One model by id; MemoryModelError lists the valid ids."""
+    available = models(dataset)
+    if model_id not in available:
+        raise MemoryModelError(f"unknown model {model_id!r}; valid models: {', '.join(available)}")
+    return available[model_id]
+
+
+@dataclass(frozen=True)
+class DecodeBound:
+    """Roofline bound for decoding on ``chips`` accelerators (see module docstring)."""
+
+    chips: int
+    batch: int
+    context: int
+    weights_gb: float
+    kv_cache_gb: float
+    memory_needed_gb: float
+    memory_available_gb: float
+    bytes_per_step_gb: float
+    tokens_per_second: float          # all streams together
+    tokens_per_second_per_stream: float
+
+    @property
+    def fits(self) -> bool:
+        return self.memory_needed_gb <= self.memory_available_gb
+
+
+def decode_bound(mdl: Model, bandwidth_gb_s: float, capacity_gb: float, *, chips: int = 1, batch: int = 1,
+                 context: int = 4096, bytes_per_param: float = 1.0, kv_bytes: float = 2.0) -> DecodeBound:
+    """Upper bound on decode throughput for ``mdl`` on ``chips`` accelerators with perfect parallelism.
+
+    Each step reads the active weights once (shared by the batch) and each stream's KV cache of
+    ``context`` tokens. ``bytes_per_param`` 1.0 = FP8 weights, 2.0 = BF16; ``kv_bytes`` per cached
+    element. For a mixture-of-experts model with ``batch`` > 1 the streams touch different experts, so
+    reading only the active parameters once is optimistic: the bound is still an upper bound.
+    """
+    _positive(bandwidth_gb_s=bandwidth_gb_s, capacity_gb=capacity_gb, bytes_per_param=bytes_per_param,
+              kv_bytes=kv_bytes)
+    for name, value in (("chips", chips), ("batch", batch), ("context", context)):
+        if not isinstance(value, int) or value < 1:
+            raise MemoryModelError(f"{name} must be a whole number >= 1, got {value!r}")
+    weights = mdl.total_params * bytes_per_param                    # GB (params in billions)
+    kv = batch * context * mdl.kv_elements_per_token * kv_bytes / 1e9
+    step = mdl.active_params * bytes_per_param + kv                 # GB read per decode step
+    steps_per_second = chips * bandwidth_gb_s / step
+    return DecodeBound(chips, batch, context, weights, kv, weights + kv, chips * capacity_gb, step,
+                       steps_per_second * batch, steps_per_second)
+
+
+def min_chips(mdl: Model, capacity_gb: float, *, batch: int = 1, context: int = 4096,
+              bytes_per_param: float = 1.0, kv_bytes: float = 2.0) -> int:
+    """Fewest accelerators of ``capacity_gb`` that hold the weights and KV cache."""
+    bound = decode_bound(mdl, 1.0, capacity_gb, batch=batch, context=context, bytes_per_param=bytes_per_param,
+                         kv_bytes=kv_bytes)
+    return max(1, math.ceil(bound.memory_needed_gb / capacity_gb))
+
+
+# ----------------------------------------------------------------------------- supply
+
+def accelerators_from_stacks(stacks: float, stacks_per_chip: float) -> float:
+    """How many accelerators ``stacks`` HBM stacks can equip (whole accelerators)."""
+    if stacks is None or not math.isfinite(stacks) or stacks < 0:
+        raise MemoryModelError(f"stacks must be a number >= 0, got {stacks!r}")
+    _positive(stacks_per_chip=stacks_per_chip)
+    return float(math.floor(stacks / stacks_per_chip))
+
+
+def binding_constraint(logic_limited: float, hbm_limited: float) -> str:
+    """Which input caps output: 'HBM' when fewer accelerators can get memory than get logic dies."""
+    return "HBM" if hbm_limited < logic_limited else "logic dies"
+
+
+def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers: tuple[str, ...],
+                   as_of: str, milestone: str = "mass_production") -> pd.DataFrame:
+    """Per generation: when the first leader and the first follower reached ``milestone``, and the gap in years.
+
+    Dates ``YYYY-MM`` count from the month's first day. Where no follower has reached the
+    generation by ``as_of``, ``gap_years`` is the time elapsed so far and ``reached`` is False
+    (the real gap is at least that long).
+    """
+    from chiplib.schema import parse_partial_date
+
+    table = milestones[milestones["milestone"] == milestone].copy()
+    table["when"] = pd.to_datetime(table["date"].map(parse_partial_date))
+    cutoff = pd.Timestamp(as_of)
+    table = table[table["when"] <= cutoff]
+    rows = []
+    for generation, group in table.groupby("generation", sort=False):
+        lead = group[group["supplier"].isin(leaders)]
+        follow = group[group["supplier"].isin(followers)]
+        if lead.empty:
+            continue
+        lead_row = lead.loc[lead["when"].idxmin()]
+        follow_row = follow.loc[follow["when"].idxmin()] if not follow.empty else None
+        end = follow_row["when"] if follow_row is not None else cutoff
+        rows.append({"generation": generation, "leader": lead_row["supplier"], "leader_date": lead_row["when"],
+                     "follower": None if follow_row is None else follow_row["supplier"],
+                     "follower_date": None if follow_row is None else follow_row["when"],
+                     "gap_years": round((end - lead_row["when"]).days / 365.25, 2), "reached": follow_row is not None})
+    return pd.DataFrame(rows).sort_values("leader_date", ignore_index=True) if rows else pd.DataFrame(
+        columns=["generation", "leader", "leader_date", "follower", "follower_date", "gap_years", "reached"])
