@@ -1,0 +1,59 @@
+"""System arithmetic and roadmap gaps, on published totals and hand-made frontiers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from chiplib import clusters
+
+
+def test_system_totals_from_chip_figures():
+    """384 x 780 TFLOPS = 299.52 PFLOPS (the CloudMatrix 384's published ~300 PFLOPS BF16);
+    8,192 x 1,000 TFLOPS FP8 = 8.192 EFLOPS (Atlas 950 SuperPoD's published 8 EFLOPS)."""
+    cm384 = clusters.aggregate_from({"fp16_dense": 780, "memory_capacity": 128, "tdp": math.nan}, 384)
+    assert cm384["fp16_dense"] == pytest.approx(299_520)
+    assert cm384["memory_capacity"] == pytest.approx(49_152)          # 49.2 TB of HBM
+    assert math.isnan(cm384["power"]) and math.isnan(cm384["fp8_dense"])
+    atlas950 = clusters.aggregate_from({"fp8_dense": 1000}, 8192)
+    assert atlas950["fp8_dense"] / 1e6 == pytest.approx(8.192)        # EFLOPS
+
+
+def test_per_watt():
+    ratios = clusters.per_watt({"fp16_dense": 299_520, "fp8_dense": math.nan, "memory_bandwidth": 1_228_800}, 559_378)
+    assert ratios["fp16_dense_per_watt"] == pytest.approx(0.5354, abs=1e-4)
+    assert math.isnan(ratios["fp8_dense_per_watt"])
+    assert math.isnan(clusters.per_watt({}, math.nan)["fp16_dense_per_watt"])
+
+
+FRONT = pd.DataFrame({
+    "chip_id": ["u1", "u2", "u3", "c1", "c2", "c3"],
+    "country": ["US", "US", "US", "CN", "CN", "CN"],
+    "year": [2020, 2022, 2024, 2021, 2023, 2025],
+    "tflops": [100.0, 300.0, 900.0, 90.0, 300.0, 800.0],
+})
+
+
+def test_frontier_never_falls_and_counts_chips_from_their_year():
+    front = clusters.frontier(FRONT, "tflops", range(2020, 2026))
+    us = front[front["country"] == "US"].set_index("year")["best"]
+    assert us.tolist() == [100, 100, 300, 300, 900, 900]
+    cn = front[front["country"] == "CN"].set_index("year")["best"]
+    assert 2020 not in cn.index and cn.loc[2022] == 90 and cn.loc[2025] == 800
+
+
+def test_gap_in_years_and_as_a_ratio():
+    """China's 300 (2023) was reached by the US in 2022: one year; its 90 (2021) in 2020: one year;
+    its 800 (2025) by the US's 900 in 2024: one year. Ratio in 2025: 900 / 800."""
+    gaps = clusters.gap_years(clusters.frontier(FRONT, "tflops", range(2020, 2026))).set_index("year")
+    assert gaps.loc[2021, "gap"] == 1 and gaps.loc[2023, "gap"] == 1 and gaps.loc[2025, "gap"] == 1
+    assert gaps.loc[2022, "gap"] == 2                                  # 90 in 2022: the US had 100 in 2020
+    assert gaps.loc[2025, "ratio"] == pytest.approx(900 / 800)
+
+
+def test_gap_is_none_when_the_follower_leads():
+    ahead = FRONT.assign(tflops=[100.0, 300.0, 900.0, 90.0, 300.0, 1200.0])
+    gaps = clusters.gap_years(clusters.frontier(ahead, "tflops", range(2020, 2026))).set_index("year")
+    assert gaps.loc[2025, "gap"] is None or pd.isna(gaps.loc[2025, "gap"])
