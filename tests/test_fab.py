@@ -1,0 +1,67 @@
+"""Dies per wafer, yield models and the production funnel, against hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from chiplib import fab
+
+
+def test_dies_per_wafer_standard_formula():
+    """pi*150^2/100 - pi*300/sqrt(200) = 706.86 - 66.64 = 640.2 -> 640 dies of 100 mm^2;
+    665.61 mm^2 (Ascend 910B): 106.20 - 25.83 = 80.4 -> 80."""
+    assert fab.dies_per_wafer(100) == 640
+    assert fab.dies_per_wafer(665.61) == 80
+    assert fab.dies_per_wafer(100, edge_exclusion_mm=3) < 640
+    assert list(fab.dies_per_wafer(np.array([100, 665.61]))) == [640, 80]
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [("poisson", math.exp(-0.6656)),                                  # 0.5140
+     ("murphy", ((1 - math.exp(-0.6656)) / 0.6656) ** 2),              # 0.5333
+     ("negative_binomial", (1 + 0.6656 / 3) ** -3)],                   # 0.5484
+)
+def test_yield_models_for_a_910b_sized_die_at_d0_0_1(model, expected):
+    assert fab.die_yield(665.6, 0.1, model) == pytest.approx(expected, rel=1e-9)
+
+
+def test_yield_ordering_and_limits():
+    """Clustering helps big dies: negative binomial > Murphy > Poisson; no defects -> yield 1."""
+    p, m, nb = (fab.die_yield(665.6, 0.2, x) for x in fab.YIELD_MODELS)
+    assert p < m < nb
+    assert fab.die_yield(665.6, 0.0, "murphy") == 1.0
+    assert fab.die_yield(665.6, 0.2, "negative_binomial", alpha=1e6) == pytest.approx(p, rel=1e-4)
+
+
+def test_funnel_by_hand():
+    """1,000 wafers x 80 dies x Poisson yield 0.5140 = 41,121 good dies; two per 910C package at 90 %
+    packaging yield -> 18,504 packages."""
+    result = fab.funnel(1000, 665.61, 0.1, dies_per_package=2, packaging_yield=0.9, model="poisson")
+    assert result.gross_dies == 80_000
+    assert result.good_dies == pytest.approx(80_000 * math.exp(-0.665610), rel=1e-9)
+    assert result.packages == math.floor(result.good_dies / 2 * 0.9)
+
+
+def test_monte_carlo_is_reproducible_and_finds_the_binding_constraint():
+    kwargs = dict(wafers=(10_000, 20_000), ai_share=(0.5, 0.5), defect_density=(0.1, 0.1), die_area_mm2=665.61,
+                  dies_per_package=2, packaging_yield=(0.9, 0.9), hbm_stacks=(80_000, 80_000), stacks_per_package=8)
+    one, two = fab.monte_carlo(2000, 7, **kwargs), fab.monte_carlo(2000, 7, **kwargs)
+    assert np.array_equal(one["output"], two["output"])
+    assert (one["hbm_limited"] == 10_000).all()                         # 80,000 stacks / 8
+    assert one["hbm_binds"].all()                                       # logic allows 92k-185k packages
+    stats = fab.percentiles(one["output"])
+    assert stats["p5"] == stats["p95"] == 10_000
+
+
+def test_bad_inputs():
+    with pytest.raises(fab.FabModelError, match="unknown yield model 'seeds'; valid models: poisson, murphy"):
+        fab.die_yield(100, 0.1, "seeds")
+    with pytest.raises(fab.FabModelError, match="die area must be > 0"):
+        fab.dies_per_wafer(0)
+    with pytest.raises(fab.FabModelError, match="range low 2 is above high 1"):
+        fab.monte_carlo(10, 1, wafers=(2, 1), ai_share=(0, 1), defect_density=(0, 1), die_area_mm2=100,
+                        dies_per_package=1, packaging_yield=(1, 1))
