@@ -92,6 +92,17 @@ def per_watt(totals: dict[str, float], power_w: float) -> dict[str, float]:
 
 # ----------------------------------------------------------------------------- roadmaps
 
+def available_year(wide: pd.DataFrame) -> pd.Series:
+    """Year each chip is (or is planned to be) available: first shipment, else the vendor's planned date,
+    else the year in chips.csv (announcement or first shipment)."""
+    def year_of(text) -> float:
+        return float(str(text)[:4]) if isinstance(text, str) and text[:4].isdigit() else math.nan
+
+    shipped = wide["shipped"].map(year_of) if "shipped" in wide else pd.Series(math.nan, index=wide.index)
+    planned = wide["planned"].map(year_of) if "planned" in wide else pd.Series(math.nan, index=wide.index)
+    return shipped.fillna(planned).fillna(wide["year"].astype(float))
+
+
 def frontier(values: pd.DataFrame, metric: str, years: range | None = None) -> pd.DataFrame:
     """Best value of ``metric`` available by each year, per country.
 
@@ -124,7 +135,9 @@ def gap_years(front: pd.DataFrame, leader: str = "US", follower: str = "CN") -> 
     for year, level in follow.items():
         reached = lead[lead >= level]
         first = int(reached.index.min()) if not reached.empty else None
+        # a leader level first seen after the follower's year means the leader's data starts later: no gap
+        gap = (year - first) if first is not None and first <= year else None
         rows.append({"year": year, "follower_best": level, "leader_best": lead.get(year, math.nan),
                      "ratio": lead.get(year, math.nan) / level if level else math.nan,
-                     "leader_reached_in": first, "gap": (year - first) if first is not None else None})
+                     "leader_reached_in": first, "gap": gap})
     return pd.DataFrame(rows, columns=["year", "follower_best", "leader_best", "ratio", "leader_reached_in", "gap"])

@@ -50,6 +50,12 @@ def test_gap_in_years_and_as_a_ratio():
     gaps = clusters.gap_years(clusters.frontier(FRONT, "tflops", range(2020, 2026))).set_index("year")
     assert gaps.loc[2021, "gap"] == 1 and gaps.loc[2023, "gap"] == 1 and gaps.loc[2025, "gap"] == 1
     assert gaps.loc[2022, "gap"] == 2                                  # 90 in 2022: the US had 100 in 2020
+
+
+def test_no_gap_before_the_leaders_data_starts():
+    early = FRONT.assign(year=[2020, 2022, 2024, 2018, 2023, 2025])
+    gaps = clusters.gap_years(clusters.frontier(early, "tflops", range(2018, 2026))).set_index("year")
+    assert pd.isna(gaps.loc[2018, "gap"]) and pd.isna(gaps.loc[2018, "leader_best"])
     assert gaps.loc[2025, "ratio"] == pytest.approx(900 / 800)
 
 
