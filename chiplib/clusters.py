@@ -66,7 +66,7 @@ def compare(dataset: data.Dataset | None = None, tolerance: float = TOLERANCE) -
 
     ``ratio`` = published / recomputed; ``flag`` when it is off by more than ``tolerance``.
     Power compares chip TDP x count with the system's published power, which also counts CPUs,
-    switches, optics and cooling, so a published power above the chip sum is expected.
+    switches, optics and cooling, so a published power above the chip sum is expected and not flagged.
     """
     ds = dataset or data.load()
     rows = []
@@ -78,7 +78,8 @@ def compare(dataset: data.Dataset | None = None, tolerance: float = TOLERANCE) -
             ratio = fig.value / again if again and not math.isnan(again) else math.nan
             rows.append({"system_id": system_id, "metric": fig.metric, "unit": fig.unit, "published": fig.value,
                          "recomputed": again, "ratio": ratio, "source_id": fig.source_id, "preferred": fig.preferred,
-                         "flag": (not math.isnan(ratio)) and abs(ratio - 1) > tolerance})
+                         # system power includes CPUs, switches and cooling: above the chip sum by design
+                         "flag": fig.metric != "power" and (not math.isnan(ratio)) and abs(ratio - 1) > tolerance})
     columns = ["system_id", "metric", "unit", "published", "recomputed", "ratio", "source_id", "preferred", "flag"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -141,3 +142,126 @@ def gap_years(front: pd.DataFrame, leader: str = "US", follower: str = "CN") -> 
                      "ratio": lead.get(year, math.nan) / level if level else math.nan,
                      "leader_reached_in": first, "gap": gap})
     return pd.DataFrame(rows, columns=["year", "follower_best", "leader_best", "ratio", "leader_reached_in", "gap"])
+
+
+# ----------------------------------------------------------------------------- notebook support
+
+PRECISIONS = {"fp16": "fp16_dense", "fp8": "fp8_dense", "fp4": "fp4_dense"}
+ROADMAP_METRICS = ("fp16_dense", "fp8_dense", "memory_capacity", "memory_bandwidth", "scaleup_bandwidth")
+SHIPPED = ("shipping",)
+
+
+def _system_choices() -> list[str]:
+    return ["all", *systems().index]
+
+
+def _params():
+    from chiplib.params import Param
+
+    return (
+        Param("systems", str, "all", "'all' or comma-separated system ids"),
+        Param("precision", str, "fp8", "precision of compute totals (dense)", lambda: list(PRECISIONS)),
+        Param("include_announced", bool, True, "count announced and roadmap systems and chips"),
+    )
+
+
+PARAMS = _params()
+
+
+def selected_systems(spec: str, include_announced: bool = True, dataset: data.Dataset | None = None) -> list[str]:
+    """System ids from the notebook's ``systems`` parameter, filtered by status."""
+    table = systems(dataset)
+    ids = list(table.index) if spec == "all" else [s.strip() for s in spec.split(",") if s.strip()]
+    if not include_announced:
+        ids = [s for s in ids if table.at[s, "status"] in SHIPPED]
+    return ids
+
+
+def check_params(**given) -> dict:
+    """Validate the clusters notebook's parameters (see :data:`PARAMS`)."""
+    from chiplib.params import ParamError, check
+
+    values = check(PARAMS, given, where="clusters")
+    if values["systems"] != "all":
+        known = set(systems().index)
+        unknown = [s.strip() for s in values["systems"].split(",") if s.strip() not in known]
+        if unknown or not values["systems"].strip():
+            raise ParamError(f"clusters: unknown system(s) {unknown}; valid systems: {', '.join(_system_choices())}")
+    return values
+
+
+def _preferred_published(pub: pd.DataFrame, system_id: str, metric: str) -> float:
+    rows = pub[(pub["system_id"] == system_id) & (pub["metric"] == metric) & pub["preferred"]]
+    return float(rows["value"].iloc[0]) if not rows.empty else math.nan
+
+
+def system_table(system_ids: list[str], precision: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Per system, recomputed from its chips (compute in PFLOPS, memory TB, bandwidth TB/s, power kW)
+    beside the published compute and power, and per-chip / per-kW ratios.
+
+    ``compute_per_kw`` divides recomputed compute by the published system power where one exists,
+    else by the chips' summed TDP (``power_basis`` says which; chip TDP leaves out CPUs, switches and cooling).
+    """
+    ds = dataset or data.load()
+    table = systems(ds)
+    pub = published(ds)
+    metric = PRECISIONS[precision]
+    rows = []
+    for system_id in system_ids:
+        info = table.loc[system_id]
+        totals = aggregate(system_id, ds)
+        system_power = _preferred_published(pub, system_id, "power")
+        chip_power = totals["power"]
+        power = system_power if not math.isnan(system_power) else chip_power
+        rows.append({
+            "system_id": system_id, "name": info["name"], "vendor": info["vendor"], "status": info["status"],
+            "year": info["year"], "chip_id": info["chip_id"], "chips": info["chip_count"],
+            "compute_pflops": totals[metric] / 1e3,
+            "compute_published_pflops": _preferred_published(pub, system_id, metric) / 1e3,
+            "per_chip_tflops": totals[metric] / info["chip_count"] if info["chip_count"] else math.nan,
+            "memory_tb": totals["memory_capacity"] / 1e3,
+            "memory_bandwidth_tb_s": totals["memory_bandwidth"] / 1e3,
+            "scaleup_tb_s": totals["scaleup_bandwidth"] / 1e3,
+            "chip_power_kw": chip_power / 1e3,
+            "system_power_kw": system_power / 1e3,
+            "compute_per_kw": totals[metric] / (power / 1e3) if power and not math.isnan(power) else math.nan,
+            "power_basis": "published system power" if not math.isnan(system_power) else
+                           ("chip TDP only" if not math.isnan(chip_power) else ""),
+        })
+    return pd.DataFrame(rows).set_index("system_id")
+
+
+def ratio(table: pd.DataFrame, column: str, numerator: str, denominator: str) -> float:
+    """``table[column]`` of one system over another (NaN when either is unknown)."""
+    try:
+        return float(table.at[numerator, column] / table.at[denominator, column])
+    except (KeyError, ZeroDivisionError):
+        return math.nan
+
+
+def roadmap_values(include_announced: bool, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Chips with their availability year and the roadmap metrics (shipping only unless announced parts count)."""
+    wide = data.specs_wide(dataset)
+    statuses = ("shipping", "discontinued", "announced", "roadmap") if include_announced else ("shipping", "discontinued")
+    wide = wide[wide["status"].isin(statuses)].copy()
+    wide["year"] = available_year(wide)
+    return wide.reset_index()[["chip_id", "name", "country", "status", "year", *ROADMAP_METRICS]]
+
+
+def gaps_by_metric(values: pd.DataFrame, years: range) -> pd.DataFrame:
+    """Latest comparable year per roadmap metric: the years China trails and the US/China ratio.
+
+    A year is comparable when the US data covers it (no later than the newest US part in the data).
+    """
+    us_horizon = values.loc[values["country"] == "US", "year"].max()
+    rows = []
+    for metric in ROADMAP_METRICS:
+        gaps = gap_years(frontier(values, metric, years))
+        gaps = gaps[gaps["year"] <= us_horizon]
+        if gaps.empty:
+            continue
+        last = gaps.iloc[-1]
+        rows.append({"metric": metric, "year": int(last["year"]), "china_best": last["follower_best"],
+                     "us_best": last["leader_best"], "us_over_china": last["ratio"],
+                     "gap_years": last["gap"]})
+    return pd.DataFrame(rows)

@@ -63,3 +63,13 @@ def test_charts_are_drawn_in_headless_chromium(built, tmp_path):
     drawn = re.findall(r'class="chiplib-chart-live vega-embed"[^>]*><svg[^>]*class="marks"', dom)
     assert len(drawn) == charts, "every chart is drawn by vega-embed from the inlined bundle"
     assert 'class="chiplib-chart-static"' not in dom, "the static fallback is replaced once the chart draws"
+
+
+def test_cluster_headlines_match_the_published_comparison(built):
+    """CloudMatrix 384 vs GB200 NVL72 recomputed from chips: 384 x 800 / (72 x 2,500) = 1.71x BF16 compute;
+    published power 559 / 145 kW = 3.86x; so 0.44x compute per watt (SemiAnalysis: about 2.3x worse)."""
+    rows = {tuple(line.split(",")[:3]): line for line in (built[1] / "figures.csv").read_text().splitlines()}
+    value = lambda key: float(rows[("clusters", "bf16", key)].split('",')[1].split(",")[0])  # noqa: E731
+    assert value("cm384_vs_nvl72_compute") == pytest.approx(384 * 800 / (72 * 2500))
+    assert value("cm384_vs_nvl72_power") == pytest.approx(559 / 145)
+    assert value("cm384_vs_nvl72_per_watt") == pytest.approx((384 * 800 / 559) / (72 * 2500 / 145))
