@@ -170,7 +170,8 @@ def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers
                    as_of: str, milestone: str = "mass_production") -> pd.DataFrame:
     """Per generation: when the first leader and the first follower reached ``milestone``, and the gap in years.
 
-    Dates ``YYYY-MM`` count from the month's first day. Where no follower has reached the
+    Dates ``YYYY-MM`` count from the month's first day; a year-only date is dropped where the same
+    supplier has a more precise one for that generation. Where no follower has reached the
     generation by ``as_of``, ``gap_years`` is the time elapsed so far and ``reached`` is False
     (the real gap is at least that long).
     """
@@ -178,6 +179,10 @@ def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers
 
     table = milestones[milestones["milestone"] == milestone].copy()
     table["when"] = pd.to_datetime(table["date"].map(parse_partial_date))
+    # a year-only date reads as 1 January: drop it where the same supplier has a more precise date
+    table["precision"] = table["date"].str.len()
+    best = table.groupby(["supplier", "generation"])["precision"].transform("max")
+    table = table[(table["precision"] == best) | (table["precision"] > 4)]
     cutoff = pd.Timestamp(as_of)
     table = table[table["when"] <= cutoff]
     rows = []
@@ -195,3 +200,95 @@ def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers
                      "gap_years": round((end - lead_row["when"]).days / 365.25, 2), "reached": follow_row is not None})
     return pd.DataFrame(rows).sort_values("leader_date", ignore_index=True) if rows else pd.DataFrame(
         columns=["generation", "leader", "leader_date", "follower", "follower_date", "gap_years", "reached"])
+
+
+# ----------------------------------------------------------------------------- scenarios and notebook support
+
+SCENARIO_FILE = "hbm_scenarios.yaml"
+
+
+def scenarios(dataset: data.Dataset | None = None) -> dict[str, dict]:
+    """Named supply scenarios from ``data/hbm_scenarios.yaml`` (read safely; nothing executed)."""
+    import yaml
+
+    ds = dataset or data.load()
+    raw = yaml.safe_load((ds.directory / SCENARIO_FILE).read_text(encoding="utf-8")) or {}
+    return dict(raw.get("scenarios", {}))
+
+
+def supply_scenario(name: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Accelerators a scenario's HBM stacks can equip, per chip: the range across published estimates.
+
+    One row per chip: stacks_low/high (over every estimator's value, low and high in the scenario's
+    subjects), stacks per chip (the chip's preferred ``hbm_stacks``), accelerators_low/high, sources.
+    """
+    ds = dataset or data.load()
+    available = scenarios(ds)
+    if name not in available:
+        raise MemoryModelError(f"unknown scenario {name!r}; valid scenarios: {', '.join(available)}")
+    spec = available[name]
+    supply = ds.tables["hbm_supply"]
+    rows = supply[supply["subject"].isin(spec["subjects"]) & (supply["metric"] == "stacks")]
+    numbers = pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())
+    if numbers.empty:
+        raise MemoryModelError(f"scenario {name!r}: no stack estimates for {spec['subjects']}")
+    wide = data.specs_wide(ds, ["hbm_stacks"])
+    result = []
+    for chip in spec["chips"]:
+        per_chip = wide.at[chip, "hbm_stacks"]
+        result.append({"chip_id": chip, "name": ds.chips.at[chip, "name"], "stacks_low": numbers.min(),
+                       "stacks_high": numbers.max(), "stacks_per_chip": per_chip,
+                       "accelerators_low": accelerators_from_stacks(numbers.min(), per_chip),
+                       "accelerators_high": accelerators_from_stacks(numbers.max(), per_chip),
+                       "sources": tuple(sorted(set(rows["source_id"]) |
+                                               set(data.preferred_sources([chip], ["hbm_stacks"], ds))))})
+    return pd.DataFrame(result)
+
+
+#: Chips the notebook's decode table compares (ids in data/chips.csv).
+DECODE_CHIPS = ("huawei-ascend-910c", "huawei-ascend-950dt", "nvidia-h20", "nvidia-h100-sxm", "nvidia-b200")
+LEADERS = ("SK hynix", "Samsung", "Micron")
+CHINESE_SUPPLIERS = ("CXMT", "Huawei", "XMC", "Tongfu", "JCET")
+
+
+def decode_table(model_id: str, context: int = 4096, batch: int = 1, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Decode bounds for :data:`DECODE_CHIPS`: on one chip, and on the fewest chips that hold the model."""
+    ds = dataset or data.load()
+    mdl = model(model_id, ds)
+    wide = data.specs_wide(ds, ["memory_bandwidth", "memory_capacity"])
+    rows = []
+    for chip in DECODE_CHIPS:
+        bw, cap = wide.at[chip, "memory_bandwidth"], wide.at[chip, "memory_capacity"]
+        if pd.isna(bw) or pd.isna(cap):
+            continue
+        need = min_chips(mdl, cap, batch=batch, context=context)
+        one = decode_bound(mdl, bw, cap, batch=batch, context=context)
+        fitted = decode_bound(mdl, bw, cap, chips=need, batch=batch, context=context)
+        rows.append({"chip_id": chip, "name": ds.chips.at[chip, "name"], "bandwidth_gb_s": bw, "capacity_gb": cap,
+                     "tokens_s_one_chip": one.tokens_per_second if one.fits else math.nan,
+                     "fits_one_chip": one.fits, "min_chips": need,
+                     "tokens_s_min_chips": fitted.tokens_per_second})
+    return pd.DataFrame(rows).set_index("chip_id")
+
+
+def _params():
+    from chiplib.params import Param
+
+    return (
+        Param("scenario", str, "stockpile", "HBM supply scenario (data/hbm_scenarios.yaml)", lambda: list(scenarios())),
+        Param("year", int, 2026, "as-of year for the generation gap (end of year, or today if earlier)"),
+        Param("model", str, "deepseek-v3", "open model for the decode bounds (data/models.csv)", lambda: list(models())),
+    )
+
+
+PARAMS = _params()
+
+
+def check_params(**given) -> dict:
+    """Validate the HBM notebook's parameters (see :data:`PARAMS`)."""
+    from chiplib.params import ParamError, check
+
+    values = check(PARAMS, given, where="memory")
+    if not 2013 <= values["year"] <= 2030:
+        raise ParamError(f"memory: year {values['year']} is outside 2013-2030")
+    return values

@@ -25,7 +25,7 @@ MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
 BASES = ("reported", "derived", "estimate")
 EVENT_KINDS = ("us-rule", "us-licence", "entity-list", "china-response", "product", "other")
-MILESTONES = ("announced", "sampling", "mass_production")
+MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "planned_mass_production")
 SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
 #: hbm_supply.csv metrics and their canonical units.
 SUPPLY_METRICS = {"stacks": "dimensionless", "wafers_per_month": "wafer/month", "share": "percent", "revenue": "USD"}
@@ -70,8 +70,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("models", ("model_id", "name", "architecture", "attention", "total_params", "active_params", "layers",
                              "hidden_size", "attention_heads", "kv_heads", "kv_lora_rank", "rope_head_dim",
                              "params_source_id", "config_source_id", "note"), ("model_id",)),
-        TableSpec("hbm_supply", ("subject", "year", "metric", "value", "low", "high", "unit", "source_id", "basis",
-                                 "note"), ("subject", "year", "metric", "source_id")),
+        TableSpec("hbm_supply", ("subject", "period", "metric", "value", "low", "high", "unit", "source_id", "basis",
+                                 "note"), ("subject", "period", "metric", "source_id")),
     )
 }
 
@@ -228,7 +228,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
         },
         "hbm_supply": {
             "subject": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
-            "year": text(True, element(is_year, "a four-digit year")),
+            "period": text(True, pattern(r"^\d{4}(?:-Q[1-4])?$", "a year or quarter (YYYY or YYYY-Qn)")),
             "metric": text(True, one_of(tuple(SUPPLY_METRICS))),
             "value": text(False),
             "low": text(False),

@@ -161,7 +161,7 @@ def test_all_problems_are_reported_together(tmp_path):
 SYSTEMS = "system_id,vendor,name,status,year,chip_id,chip_count,notes\nacme-pod,Acme,Pod,shipping,2024,acme-x1,64,\n"
 SYSTEM_SPECS = ("system_id,metric,value,unit,source_id,basis,preferred,note\n"
                 "acme-pod,fp16_dense,64,PFLOPS,vendor-sheet,reported,true,\n")
-SUPPLY = ("subject,year,metric,value,low,high,unit,source_id,basis,note\n"
+SUPPLY = ("subject,period,metric,value,low,high,unit,source_id,basis,note\n"
           "china-hbm-stockpile,2024,stacks,,10000,20000,dimensionless,analyst-note,estimate,Analyst\n")
 
 
