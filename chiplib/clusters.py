@@ -245,7 +245,7 @@ def roadmap_values(include_announced: bool, dataset: data.Dataset | None = None)
     statuses = ("shipping", "discontinued", "announced", "roadmap") if include_announced else ("shipping", "discontinued")
     wide = wide[wide["status"].isin(statuses)].copy()
     wide["year"] = available_year(wide)
-    return wide.reset_index()[["chip_id", "name", "country", "status", "year", *ROADMAP_METRICS]]
+    return wide.reset_index()[["chip_id", "name", "vendor", "country", "status", "year", *ROADMAP_METRICS]]
 
 
 def gaps_by_metric(values: pd.DataFrame, years: range) -> pd.DataFrame:
@@ -264,4 +264,16 @@ def gaps_by_metric(values: pd.DataFrame, years: range) -> pd.DataFrame:
         rows.append({"metric": metric, "year": int(last["year"]), "china_best": last["follower_best"],
                      "us_best": last["leader_best"], "us_over_china": last["ratio"],
                      "gap_years": last["gap"]})
+    return pd.DataFrame(rows)
+
+
+def cadence(values: pd.DataFrame, vendors: tuple[str, ...] = ("NVIDIA", "Huawei")) -> pd.DataFrame:
+    """Release cadence per vendor: the distinct years its datacenter parts become available and the median
+    gap between them (``values`` as from :func:`roadmap_values`, joined with vendor)."""
+    rows = []
+    for vendor in vendors:
+        years = sorted({int(y) for y in values.loc[values["vendor"] == vendor, "year"].dropna()})
+        steps = [b - a for a, b in zip(years, years[1:])]
+        rows.append({"vendor": vendor, "years": ", ".join(map(str, years)), "releases": len(years),
+                     "median_years_between": float(pd.Series(steps).median()) if steps else math.nan})
     return pd.DataFrame(rows)

@@ -86,3 +86,11 @@ def test_cluster_parameters_are_checked():
         clusters.check_params(systems="huawei-cloudmatrix-384, nvidia-dgx-b9")
     assert clusters.selected_systems("all", include_announced=False) == [
         "huawei-cloudmatrix-384", "nvidia-gb200-nvl72", "nvidia-gb300-nvl72", "nvidia-dgx-h100"]
+
+
+def test_cadence_from_availability_years():
+    values = pd.DataFrame({"vendor": ["NVIDIA"] * 4 + ["Huawei"] * 3, "year": [2020, 2022, 2024, 2025, 2019, 2023, 2026]})
+    table = clusters.cadence(values).set_index("vendor")
+    assert table.at["NVIDIA", "median_years_between"] == 2.0          # steps 2, 2, 1
+    assert table.at["Huawei", "median_years_between"] == 3.5          # steps 4, 3
+    assert table.at["Huawei", "years"] == "2019, 2023, 2026"
