@@ -29,9 +29,12 @@ def git(git_dir: str, *args: str) -> str:
 def activity(git_dir: str, since: str, until: str) -> dict[str, dict[str, object]]:
     """Per quarter: commit count, author set, release count."""
     quarters: dict[str, dict[str, object]] = defaultdict(lambda: {"commits": 0, "authors": set(), "releases": 0})
-    log = git(git_dir, "log", "--all", f"--since={since}", f"--until={until}", "--format=%ad%x09%ae", "--date=short")
+    # filter dates here: git's --since stops walking at the first older commit, missing later ones
+    log = git(git_dir, "log", "--all", "--format=%ad%x09%ae", "--date=short")
     for line in log.splitlines():
         day, _, email = line.partition("\t")
+        if not since <= day <= until:
+            continue
         entry = quarters[quarter(dt.date.fromisoformat(day))]
         entry["commits"] += 1
         entry["authors"].add(email.strip().lower())
