@@ -25,6 +25,9 @@ MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
 BASES = ("reported", "derived", "estimate")
 EVENT_KINDS = ("us-rule", "us-licence", "entity-list", "china-response", "product", "other")
+#: Tests the claims ledger may name (chiplib.claims.TESTS; a test keeps the two in step).
+CLAIM_TESTS = ("chip_metric", "chip_ratio", "tpp", "tpp_ratio", "classification", "system_total", "system_ratio",
+               "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "untestable")
 MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "planned_mass_production")
 SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
 #: hbm_supply.csv metrics and their canonical units.
@@ -70,6 +73,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("models", ("model_id", "name", "architecture", "attention", "total_params", "active_params", "layers",
                              "hidden_size", "attention_heads", "kv_heads", "kv_lora_rank", "rope_head_dim",
                              "params_source_id", "config_source_id", "note"), ("model_id",)),
+        TableSpec("claims", ("claim_id", "claim", "claimant", "source_id", "date", "test", "subject", "subject_b", "metric",
+                             "claimed", "low", "high", "unit", "tolerance", "note"), ("claim_id",)),
         TableSpec("hbm_supply", ("subject", "period", "metric", "value", "low", "high", "unit", "source_id", "basis",
                                  "note"), ("subject", "period", "metric", "source_id")),
     )
@@ -84,6 +89,7 @@ FOREIGN_KEYS = (
     *((table, "source_id", "sources", "source_id")
       for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply")),
     ("models", "params_source_id", "sources", "source_id"),
+    ("claims", "source_id", "sources", "source_id"),
     ("models", "config_source_id", "sources", "source_id"),
     ("chip_specs", "chip_id", "chips", "chip_id"),
     ("system_specs", "system_id", "systems", "system_id"),
@@ -224,6 +230,23 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "rope_head_dim": text(False, element(is_count, "a positive whole number")),
             "params_source_id": text(True),
             "config_source_id": text(True),
+            "note": text(False),
+        },
+        "claims": {
+            "claim_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
+            "claim": text(True),
+            "claimant": text(True),
+            "source_id": text(True),
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "test": text(True, one_of(CLAIM_TESTS)),
+            "subject": text(False),
+            "subject_b": text(False),
+            "metric": text(False),
+            "claimed": text(False),
+            "low": text(False),
+            "high": text(False),
+            "unit": text(False),
+            "tolerance": text(True, element(lambda v: is_positive_number(v) or v == "0", "a number >= 0")),
             "note": text(False),
         },
         "hbm_supply": {

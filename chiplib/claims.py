@@ -1,0 +1,241 @@
+"""The claims ledger: test each published claim against the collection's data and models.
+
+Each row of ``data/claims.csv`` names a *test* from :data:`TESTS` (a whitelist: nothing in the
+data is executed) with its arguments. A test computes the quantity the claim asserts; the verdict
+follows from the claimed value and the row's tolerance:
+
+- ``supported``: the computed value is within the tolerance (relative) of the claim, or inside its range;
+- ``partly``: within three times the tolerance;
+- ``contradicted``: further off;
+- ``not testable``: public data cannot compute it (the reasoning says what is missing).
+
+Text claims (a classification) are supported when the computed text equals the claimed one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from chiplib import data
+
+VERDICTS = ("supported", "partly", "contradicted", "not testable")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What a test computed: the value (float or text), the sources behind it, and how."""
+
+    value: float | str
+    sources: tuple[str, ...]
+    reasoning: str
+
+
+def _nan(reason: str) -> Evaluation:
+    return Evaluation(math.nan, (), reason)
+
+
+def _chip_value(ds: data.Dataset, chip: str, metric: str) -> tuple[float, tuple[str, ...]]:
+    wide = data.specs_wide(ds, [metric])
+    value = wide.at[chip, metric] if chip in wide.index else math.nan
+    return float(value), tuple(data.preferred_sources([chip], [metric], ds))
+
+
+def chip_metric(ds: data.Dataset, row) -> Evaluation:
+    """The chip's preferred figure for ``metric`` (canonical unit)."""
+    value, sources = _chip_value(ds, row.subject, row.metric)
+    if math.isnan(value):
+        return _nan(f"no source publishes {row.metric} for {row.subject}")
+    return Evaluation(value, sources, f"preferred {row.metric} of {row.subject} is {value:,.4g} {ds.unit(row.metric)}")
+
+
+def chip_ratio(ds: data.Dataset, row) -> Evaluation:
+    """``metric`` of ``subject`` over ``metric`` of ``subject_b``."""
+    a, sa = _chip_value(ds, row.subject, row.metric)
+    b, sb = _chip_value(ds, row.subject_b, row.metric)
+    if math.isnan(a) or math.isnan(b):
+        return _nan(f"{row.metric} is unpublished for {row.subject if math.isnan(a) else row.subject_b}")
+    return Evaluation(a / b, sa + sb, f"{row.metric}: {a:,.4g} / {b:,.4g} = {a / b:.3f}")
+
+
+def tpp_value(ds: data.Dataset, row) -> Evaluation:
+    """TPP of a chip (computed from dense figures, or a published TPP where the data lacks a precision)."""
+    from chiplib import export_controls
+
+    table = export_controls.inputs_table(data.specs_wide(ds))
+    value = float(table.at[row.subject, "tpp"])
+    if math.isnan(value):
+        return _nan(f"no dense throughput or published TPP for {row.subject}")
+    sources = data.preferred_sources([row.subject], [*export_controls.BIT_LENGTHS, "tpp_published"], ds)
+    return Evaluation(value, tuple(sources), f"TPP of {row.subject} = {value:,.0f} ({table.at[row.subject, 'tpp_basis']})")
+
+
+def tpp_ratio(ds: data.Dataset, row) -> Evaluation:
+    """TPP of ``subject`` over TPP of ``subject_b``."""
+    a, b = tpp_value(ds, row), tpp_value(ds, row._replace(subject=row.subject_b))
+    if isinstance(a.value, float) and math.isnan(a.value) or isinstance(b.value, float) and math.isnan(b.value):
+        return _nan(a.reasoning if math.isnan(a.value) else b.reasoning)
+    return Evaluation(a.value / b.value, a.sources + b.sources, f"{a.reasoning}; {b.reasoning}; ratio {a.value / b.value:.3f}")
+
+
+def classification(ds: data.Dataset, row) -> Evaluation:
+    """The chip's classification under rule ``metric`` (a rule id)."""
+    from chiplib import export_controls
+
+    outcome = export_controls.classify(row.subject, row.metric, ds)
+    rule = export_controls.rule(row.metric, ds)
+    sources = tuple(rule.sources) + tuple(data.preferred_sources([row.subject], export_controls.INPUT_METRICS, ds))
+    return Evaluation(outcome.result, sources, f"under {row.metric}: {outcome.result} ({outcome.reason})")
+
+
+def _system(ds: data.Dataset, system_id: str, metric: str) -> tuple[float, tuple[str, ...], str]:
+    """A system figure: recomputed from chips, except power, which only a published figure gives."""
+    from chiplib import clusters
+
+    if metric == "power":
+        pub = clusters.published(ds)
+        rows = pub[(pub["system_id"] == system_id) & (pub["metric"] == "power") & pub["preferred"]]
+        if rows.empty:
+            return math.nan, (), f"no published power for {system_id}"
+        return float(rows["value"].iloc[0]), (rows["source_id"].iloc[0],), "published system power"
+    if metric == "compute_per_watt_fp16":
+        compute, s1, _ = _system(ds, system_id, "fp16_dense")
+        power, s2, _ = _system(ds, system_id, "power")
+        return compute / power, s1 + s2, "recomputed dense FP16 over published power"
+    total = clusters.aggregate(system_id, ds)[metric]
+    chip = clusters.systems(ds).at[system_id, "chip_id"]
+    sources = tuple(data.preferred_sources([chip], [clusters.AGGREGATED[metric]], ds)) if isinstance(chip, str) else ()
+    return float(total), sources, f"recomputed from {chip}"
+
+
+def system_total(ds: data.Dataset, row) -> Evaluation:
+    """A system's total for ``metric`` recomputed from its chips (power: the published figure)."""
+    value, sources, how = _system(ds, row.subject, row.metric)
+    if math.isnan(value):
+        return _nan(f"{row.metric} cannot be computed for {row.subject} ({how})")
+    return Evaluation(value, sources, f"{row.metric} of {row.subject}: {value:,.4g} {ds.unit(row.metric)} ({how})")
+
+
+def system_ratio(ds: data.Dataset, row) -> Evaluation:
+    """``metric`` of system ``subject`` over system ``subject_b`` (recomputed; power published)."""
+    a, sa, how = _system(ds, row.subject, row.metric)
+    b, sb, _ = _system(ds, row.subject_b, row.metric)
+    if math.isnan(a) or math.isnan(b):
+        return _nan(f"{row.metric} cannot be computed for both systems")
+    return Evaluation(a / b, sa + sb, f"{row.metric}: {a:,.4g} / {b:,.4g} = {a / b:.3f} ({how})")
+
+
+def hbm_accelerators(ds: data.Dataset, row) -> Evaluation:
+    """Accelerators of chip ``subject_b`` that HBM scenario ``subject`` can equip: the range as (low, high)."""
+    from chiplib import memory
+
+    table = memory.supply_scenario(row.subject, ds).set_index("chip_id")
+    line = table.loc[row.subject_b]
+    value = (line["accelerators_low"] + line["accelerators_high"]) / 2
+    return Evaluation(value, tuple(line["sources"]),
+                      f"{line['stacks_low']:,.0f}-{line['stacks_high']:,.0f} stacks / {line['stacks_per_chip']:.0f} per chip = "
+                      f"{line['accelerators_low']:,.0f}-{line['accelerators_high']:,.0f} accelerators (midpoint {value:,.0f})")
+
+
+def generations_behind(ds: data.Dataset, row) -> Evaluation:
+    """Years China's best chip trails on ``metric``, in NVIDIA release cycles (median years between releases)."""
+    from chiplib import clusters
+
+    values = clusters.roadmap_values(include_announced=False, dataset=ds)
+    years = range(int(values["year"].min()), int(values["year"].max()) + 1)
+    gaps = clusters.gaps_by_metric(values, years).set_index("metric")
+    cycle = clusters.cadence(values, ("NVIDIA",)).at[0, "median_years_between"]
+    gap = gaps.at[row.metric, "gap_years"]
+    if gap is None or pd.isna(gap) or not cycle:
+        return _nan("no comparable year in the data")
+    sources = data.preferred_sources(values["chip_id"], [row.metric, "planned", "shipped"], ds)
+    return Evaluation(gap / cycle, tuple(sources),
+                      f"shipping parts: China's best {row.metric} trails by {gap:.0f} years; NVIDIA releases every "
+                      f"{cycle:.1f} years; {gap / cycle:.1f} generations")
+
+
+def release_cadence(ds: data.Dataset, row) -> Evaluation:
+    """Median years between a vendor's (``subject``) releases in the dataset."""
+    from chiplib import clusters
+
+    values = clusters.roadmap_values(include_announced=True, dataset=ds)
+    table = clusters.cadence(values, (row.subject,))
+    value = float(table.at[0, "median_years_between"])
+    sources = data.preferred_sources(values.loc[values["vendor"] == row.subject, "chip_id"], ["planned", "shipped"], ds)
+    return Evaluation(value, tuple(sources), f"{row.subject} parts become available in {table.at[0, 'years']}: "
+                                             f"median {value:.1f} years apart")
+
+
+def estimates(ds: data.Dataset, row) -> Evaluation:
+    """The other published estimates of ``subject`` in ``period`` (fab estimates): their median, excluding the claim's source."""
+    table = ds.tables.get("fab_estimates")
+    if table is None:
+        return _nan("no production estimates in the data")
+    rows = table[(table["subject"] == row.subject) & (table["period"] == row.metric) &
+                 (table["source_id"] != row.source_id)]
+    numbers = pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())
+    if numbers.empty:
+        return _nan(f"no independent estimate of {row.subject} for {row.metric}")
+    value = float(numbers.median())
+    return Evaluation(value, tuple(sorted(set(rows["source_id"]))),
+                      f"{len(rows)} other estimate(s) of {row.subject} for {row.metric}: "
+                      f"{numbers.min():,.0f}-{numbers.max():,.0f}, median {value:,.0f}")
+
+
+def untestable(ds: data.Dataset, row) -> Evaluation:
+    """A claim no public data in the collection can test (the note says why)."""
+    return _nan(row.note or "not testable with public data")
+
+
+TESTS: dict[str, Callable[[data.Dataset, object], Evaluation]] = {
+    "chip_metric": chip_metric, "chip_ratio": chip_ratio, "tpp": tpp_value, "tpp_ratio": tpp_ratio,
+    "classification": classification, "system_total": system_total, "system_ratio": system_ratio,
+    "hbm_accelerators": hbm_accelerators, "generations_behind": generations_behind,
+    "release_cadence": release_cadence, "estimates": estimates, "untestable": untestable,
+}
+
+
+def verdict(claimed: float | str | None, low: float | None, high: float | None, computed: float | str,
+            tolerance: float) -> str:
+    """Verdict from the claimed value (or range) and the computed one (see module docstring)."""
+    if isinstance(computed, str):
+        return "supported" if computed == claimed else "contradicted"
+    if computed is None or math.isnan(computed):
+        return "not testable"
+    if low is not None and high is not None and not (math.isnan(low) or math.isnan(high)):
+        if low <= computed <= high:
+            return "supported"
+        nearest = low if computed < low else high
+        error = abs(computed - nearest) / abs(nearest)
+    else:
+        error = abs(computed - float(claimed)) / abs(float(claimed))
+    if error <= tolerance:
+        return "supported"
+    return "partly" if error <= 3 * tolerance else "contradicted"
+
+
+def ledger(dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Every claim with its computed value, verdict, reasoning and sources."""
+    ds = dataset or data.load()
+    claims = ds.tables["claims"]
+    rows = []
+    for row in claims.itertuples(index=False):
+        evaluation = TESTS[row.test](ds, row)
+        number = lambda text: float(text) if text is not None else math.nan  # noqa: E731
+        claimed = row.claimed if row.unit == "text" else number(row.claimed)
+        result = verdict(claimed, number(row.low), number(row.high), evaluation.value, float(row.tolerance))
+        rows.append({"claim_id": row.claim_id, "claim": row.claim, "claimant": row.claimant, "date": row.date,
+                     "claimed": row.claimed if row.claimed is not None else f"{row.low}-{row.high}",
+                     "unit": row.unit or "", "computed": evaluation.value, "tolerance": float(row.tolerance),
+                     "verdict": result, "reasoning": evaluation.reasoning,
+                     "sources": tuple(sorted({row.source_id, *evaluation.sources}))})
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many claims got each verdict (every verdict listed, zero included)."""
+    counts = table["verdict"].value_counts()
+    return {name: int(counts.get(name, 0)) for name in VERDICTS}
