@@ -39,8 +39,9 @@ NOTEBOOKS = REPO / "notebooks"
 PLAN = NOTEBOOKS / "reports.yaml"
 REPORTS = REPO / "reports"
 #: Theme modules a plan may name (``module:``); the build imports nothing else on a plan's say-so.
-THEME_MODULES = ("landscape", "export_controls", "clusters", "memory")
+THEME_MODULES = ("landscape", "export_controls", "clusters", "memory", "claims", "overview")
 PLAN_KEYS = {"name", "notebook", "module", "title", "question", "variants"}
+OPTIONAL_PLAN_KEYS = {"stage"}
 
 
 class PlanError(ValueError):
@@ -98,7 +99,7 @@ def load_plan(path: Path = PLAN) -> list[dict]:
         if not isinstance(report, dict):
             raise PlanError(f"{where}: expected a mapping")
         missing = PLAN_KEYS - set(report)
-        unknown = set(report) - PLAN_KEYS
+        unknown = set(report) - PLAN_KEYS - OPTIONAL_PLAN_KEYS
         if missing or unknown:
             raise PlanError(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}; "
                             f"each report needs: {', '.join(sorted(PLAN_KEYS))}")
@@ -109,6 +110,8 @@ def load_plan(path: Path = PLAN) -> list[dict]:
             raise PlanError(f"{where}: unknown module {report['module']!r}; valid modules: {', '.join(THEME_MODULES)}")
         if not (path.parent / report["notebook"]).exists():
             raise PlanError(f"{where}: notebook {report['notebook']!r} not found in {path.parent}")
+        if not isinstance(report.get("stage", 1), int) or report.get("stage", 1) < 1:
+            raise PlanError(f"{where}: 'stage' must be a whole number >= 1")
         if not isinstance(report["variants"], dict) or not report["variants"]:
             raise PlanError(f"{where}: 'variants' must map variant names to parameter sets")
     return reports
@@ -308,28 +311,12 @@ def index_page(results: list[Result], reports: list[dict], built: str, data_hash
         reports=[r for r in reports if r["name"] in by_report], variants=by_report, built=built, data_hash=data_hash)
 
 
-def build(only: list[str] | None = None, jobs: int | None = None, overrides: dict[str, Any] | None = None,
-          force: bool = False, out: Path = REPORTS, executor: Executor | None = None,
-          progress: bool = True, plan: Path = PLAN) -> int:
-    """Build the reports; returns the process exit code (0 ok, 1 a run or the data failed, 2 bad plan)."""
-    from chiplib import data
-
-    reports = load_plan(plan)
-    if not reports:
-        print(f"{plan} lists no reports: nothing to build")
-        return 0
-    data.load()  # raises DataValidationError (exit 1) before any kernel starts
-    selected = plan_jobs(reports, only, overrides, plan.parent)
-    out.mkdir(parents=True, exist_ok=True)
-    shared = shared_inputs_hash()
-    results, todo = [], []
-    for job in selected:
-        inputs_hash = job_hash(job, shared)
-        hit = None if force or overrides else cached_result(job, inputs_hash, out)
-        (results.append(hit) if hit else todo.append((job, inputs_hash)))
-    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    banner = f"Built {built} from data {shared[:12]} with chiplib"
-    failures = []
+def _run(todo: list[tuple[Job, str]], out: Path, banner: str, jobs: int | None, executor: Executor | None,
+         progress: bool) -> tuple[list[Result], list[str]]:
+    """Execute ``todo`` (job, inputs hash) pairs; publish successes, keep failed notebooks."""
+    results, failures = [], []
+    if not todo:
+        return results, failures
     with tempfile.TemporaryDirectory(prefix="chiplib-build-", dir=out) as staging_name:
         staging = Path(staging_name)
         own_pool = executor is None and len(todo) > 1
@@ -342,7 +329,7 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
                 futures: list[Future] = [pool.submit(run_job, job, staging_name, banner) for job, _ in todo]
                 finished = (future.result() for future in as_completed(futures))
             hashes = {job.key: h for job, h in todo}
-            if progress and todo:
+            if progress:
                 from tqdm import tqdm
 
                 finished = tqdm(finished, total=len(todo), desc="reports", unit="run")
@@ -357,12 +344,55 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
         finally:
             if own_pool:
                 pool.shutdown()
-    # variants not rebuilt (--only) or failed keep their last good report and figures
-    all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-    _write_atomic(out / "figures.csv", figures_table(all_results))
+    return results, failures
+
+
+def build(only: list[str] | None = None, jobs: int | None = None, overrides: dict[str, Any] | None = None,
+          force: bool = False, out: Path = REPORTS, executor: Executor | None = None,
+          progress: bool = True, plan: Path = PLAN) -> int:
+    """Build the reports; returns the process exit code (0 ok, 1 a run or the data failed, 2 bad plan).
+
+    Reports run in stages (``stage`` in the plan, default 1). After each stage ``figures.csv`` is
+    rewritten, so a later stage (the overview) reads every earlier report's headline figures; the
+    file as it stood before this build is kept as ``figures.previous.csv`` for "what changed".
+    """
+    from chiplib import data
+
+    reports = load_plan(plan)
+    if not reports:
+        print(f"{plan} lists no reports: nothing to build")
+        return 0
+    data.load()  # raises DataValidationError (exit 1) before any kernel starts
+    selected = plan_jobs(reports, only, overrides, plan.parent)
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ["CHIPLIB_REPORTS"] = str(out.resolve())   # read by the overview notebook's kernel
+    if (out / "figures.csv").exists():
+        shutil.copyfile(out / "figures.csv", out / "figures.previous.csv")
+    shared = shared_inputs_hash()
+    stage_of = {r["name"]: int(r.get("stage", 1)) for r in reports}
+    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    banner = f"Built {built} from data {shared[:12]} with chiplib"
+    results: list[Result] = []
+    failures: list[str] = []
+    for stage in sorted({stage_of[job.report] for job in selected}):
+        stage_shared = shared
+        if stage > 1:  # later stages read the figures of the earlier ones
+            figure_files = [f for f in (out / "figures.csv", out / "figures.previous.csv") if f.exists()]
+            stage_shared = hashlib.sha256((shared + "".join(f.read_text() for f in figure_files)).encode()).hexdigest()
+        todo = []
+        for job in (j for j in selected if stage_of[j.report] == stage):
+            inputs_hash = job_hash(job, stage_shared)
+            hit = None if force or overrides else cached_result(job, inputs_hash, out)
+            (results.append(hit) if hit else todo.append((job, inputs_hash)))
+        fresh, failed = _run(todo, out, banner, jobs, executor, progress)
+        results += fresh
+        failures += failed
+        # variants not rebuilt (--only) or failed keep their last good report and figures
+        all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
+        _write_atomic(out / "figures.csv", figures_table(all_results))
     _write_atomic(out / "index.html", index_page(all_results, reports, built, shared[:12]))
-    fresh = sum(1 for r in results if not r.cached)
-    print(f"{fresh} built, {sum(1 for r in results if r.cached)} unchanged (cached), {len(failures)} failed "
+    fresh_count = sum(1 for r in results if not r.cached)
+    print(f"{fresh_count} built, {sum(1 for r in results if r.cached)} unchanged (cached), {len(failures)} failed "
           f"-> {out / 'index.html'}")
     for failure in failures:
         print(f"FAILED {failure}")

@@ -170,11 +170,12 @@ def release_cadence(ds: data.Dataset, row) -> Evaluation:
 
 
 def estimates(ds: data.Dataset, row) -> Evaluation:
-    """The other published estimates of ``subject`` in ``period`` (fab estimates): their median, excluding the claim's source."""
+    """The other published unit estimates of ``subject`` in period ``metric`` (``fab_estimates.csv``): their
+    median, leaving out the claim's own source."""
     table = ds.tables.get("fab_estimates")
     if table is None:
         return _nan("no production estimates in the data")
-    rows = table[(table["subject"] == row.subject) & (table["period"] == row.metric) &
+    rows = table[(table["subject"] == row.subject) & (table["period"] == row.metric) & (table["metric"] == "units") &
                  (table["source_id"] != row.source_id)]
     numbers = pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())
     if numbers.empty:
@@ -239,3 +240,29 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many claims got each verdict (every verdict listed, zero included)."""
     counts = table["verdict"].value_counts()
     return {name: int(counts.get(name, 0)) for name in VERDICTS}
+
+
+def _params():
+    from chiplib.params import Param
+
+    return (Param("show", str, "all", "which claims to list: all, testable or contested",
+                  lambda: ["all", "testable", "contested"]),)
+
+
+PARAMS = _params()
+
+
+def check_params(**given) -> dict:
+    """Validate the claims notebook's parameters (see :data:`PARAMS`)."""
+    from chiplib.params import check
+
+    return check(PARAMS, given, where="claims")
+
+
+def shown(table: pd.DataFrame, show: str) -> pd.DataFrame:
+    """The ledger rows a reader asked for: all, testable (a verdict other than 'not testable'), or contested."""
+    if show == "testable":
+        return table[table["verdict"] != "not testable"]
+    if show == "contested":
+        return table[table["verdict"].isin(["partly", "contradicted"])]
+    return table

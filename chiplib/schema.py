@@ -32,6 +32,12 @@ MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "p
 SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
 #: hbm_supply.csv metrics and their canonical units.
 SUPPLY_METRICS = {"stacks": "dimensionless", "wafers_per_month": "wafer/month", "share": "percent", "revenue": "USD"}
+#: fab_estimates.csv metrics and their canonical units.
+FAB_METRICS = {"wafers_per_month": "wafer/month", "yield": "percent", "dies": "dimensionless",
+               "units": "dimensionless", "defect_density": "1/cm^2", "share": "percent"}
+#: Estimate tables (subject, period, metric, value, low, high, unit, ...) and their metric vocabularies.
+ESTIMATE_TABLES = {"hbm_supply": SUPPLY_METRICS, "fab_estimates": FAB_METRICS}
+NODE_MILESTONES = ("risk_production", "volume_production", "first_product")
 FACT_COLUMNS = ("metric", "value", "unit", "source_id", "basis", "preferred", "note")
 BOOLEANS = ("true", "false")
 
@@ -75,8 +81,12 @@ TABLES: dict[str, TableSpec] = {
                              "params_source_id", "config_source_id", "note"), ("model_id",)),
         TableSpec("claims", ("claim_id", "claim", "claimant", "source_id", "date", "test", "subject", "subject_b", "metric",
                              "claimed", "low", "high", "unit", "tolerance", "note"), ("claim_id",)),
-        TableSpec("hbm_supply", ("subject", "period", "metric", "value", "low", "high", "unit", "source_id", "basis",
-                                 "note"), ("subject", "period", "metric", "source_id")),
+        *(TableSpec(name, ("subject", "period", "metric", "value", "low", "high", "unit", "source_id", "basis", "note"),
+                    ("subject", "period", "metric", "source_id", "value", "low", "high"))
+          for name in ("hbm_supply", "fab_estimates")),
+        TableSpec("node_timeline", ("foundry", "node", "node_class", "milestone", "date", "source_id", "note"),
+                  ("foundry", "node", "milestone", "source_id")),
+        TableSpec("lithography", ("item", "fact", "date", "source_id", "note"), ("item",)),
     )
 }
 
@@ -87,7 +97,8 @@ FOREIGN_KEYS = (
     ("chips", "variant_of", "chips", "chip_id"),
     *((table, "metric", "metrics", "metric") for table in FACT_TABLES),
     *((table, "source_id", "sources", "source_id")
-      for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply")),
+      for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply", "fab_estimates", "node_timeline",
+                    "lithography")),
     ("models", "params_source_id", "sources", "source_id"),
     ("claims", "source_id", "sources", "source_id"),
     ("models", "config_source_id", "sources", "source_id"),
@@ -249,16 +260,32 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "tolerance": text(True, element(lambda v: is_positive_number(v) or v == "0", "a number >= 0")),
             "note": text(False),
         },
-        "hbm_supply": {
+        **{name: {
             "subject": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
             "period": text(True, pattern(r"^\d{4}(?:-Q[1-4])?$", "a year or quarter (YYYY or YYYY-Qn)")),
-            "metric": text(True, one_of(tuple(SUPPLY_METRICS))),
+            "metric": text(True, one_of(tuple(metrics))),
             "value": text(False),
             "low": text(False),
             "high": text(False),
             "unit": text(False),
             "source_id": text(True),
             "basis": text(True, one_of(BASES)),
+            "note": text(False),
+        } for name, metrics in ESTIMATE_TABLES.items()},
+        "node_timeline": {
+            "foundry": text(True),
+            "node": text(True),
+            "node_class": text(True),
+            "milestone": text(True, one_of(NODE_MILESTONES)),
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "source_id": text(True),
+            "note": text(False),
+        },
+        "lithography": {
+            "item": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
+            "fact": text(True),
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "source_id": text(True),
             "note": text(False),
         },
     }[table]

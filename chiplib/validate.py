@@ -210,9 +210,9 @@ def _check_preferred(raw: RawTables, table: str) -> None:
                     f"second preferred row for ({name}, {metric}); line {preferred[LINE].iloc[0]} is already preferred")
 
 
-def _check_supply(raw: RawTables) -> None:
-    """hbm_supply.csv: numbers where given, at least one of value/low/high, low <= high, unit fits the metric."""
-    for row in raw.frames["hbm_supply"].itertuples(index=False):
+def _check_estimates(raw: RawTables, table: str, metrics: dict[str, str]) -> None:
+    """Estimate tables: numbers where given, at least one of value/low/high, low <= high, unit fits the metric."""
+    for row in raw.frames[table].itertuples(index=False):
         line = getattr(row, LINE)
         numbers = {}
         for column in ("value", "low", "high"):
@@ -221,16 +221,16 @@ def _check_supply(raw: RawTables) -> None:
                 continue
             number = _number(text)
             if number is None or not math.isfinite(number) or number < 0:
-                raw.add("hbm_supply", line, column, f"{text!r} must be a finite number >= 0")
+                raw.add(table, line, column, f"{text!r} must be a finite number >= 0")
             else:
                 numbers[column] = number
         if not any(getattr(row, c) is not None for c in ("value", "low", "high")):
-            raw.add("hbm_supply", line, "value", "give a value, or a low/high range")
+            raw.add(table, line, "value", "give a value, or a low/high range")
         if "low" in numbers and "high" in numbers and numbers["low"] > numbers["high"]:
-            raw.add("hbm_supply", line, "high", f"high {numbers['high']} is below low {numbers['low']}")
-        canonical = schema.SUPPLY_METRICS.get(row.metric)
+            raw.add(table, line, "high", f"high {numbers['high']} is below low {numbers['low']}")
+        canonical = metrics.get(row.metric)
         if canonical is not None:
-            _check_unit(raw, "hbm_supply", line, row.unit, canonical, f"{row.metric} is in {canonical}")
+            _check_unit(raw, table, line, row.unit, canonical, f"{row.metric} is in {canonical}")
 
 
 def _check_rules(data_dir: Path, raw: RawTables) -> None:
@@ -258,7 +258,8 @@ def check(data_dir: Path) -> RawTables:
     for table in schema.FACT_TABLES:
         _check_fact_values(raw, table)
         _check_preferred(raw, table)
-    _check_supply(raw)
+    for table, metrics in schema.ESTIMATE_TABLES.items():
+        _check_estimates(raw, table, metrics)
     _check_rules(data_dir, raw)
     raw.issues.sort()
     return raw

@@ -1,0 +1,88 @@
+"""The executive overview: every report's headline figures, the claims verdicts, and what moved.
+
+Reads ``figures.csv`` (and ``figures.previous.csv``, the file as it stood before the latest build)
+from the reports directory: ``$CHIPLIB_REPORTS`` when the build runs the overview, else ``reports/``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+COLUMNS = ["report", "variant", "figure_id", "label", "value", "unit", "sources"]
+
+
+def reports_dir(given: str = "") -> Path:
+    """The reports directory: ``given``, else ``$CHIPLIB_REPORTS``, else the repository's ``reports/``."""
+    return Path(given or os.environ.get("CHIPLIB_REPORTS") or REPO / "reports")
+
+
+def figures(directory: Path, name: str = "figures.csv") -> pd.DataFrame:
+    """A figures table (empty, with its columns, when the build has not written it yet)."""
+    path = directory / name
+    if not path.exists():
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        x, y = float(a), float(b)
+        return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+    except ValueError:
+        return a == b
+
+
+def changes(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Figures whose value moved between two builds, plus figures added or removed.
+
+    Columns: report, variant, figure_id, label, old, new, change (moved / added / removed).
+    """
+    key = ["report", "variant", "figure_id"]
+    merged = current.merge(previous, on=key, how="outer", suffixes=("", "_old"), indicator="side")
+    rows = []
+    for row in merged.to_dict("records"):
+        if row["side"] == "left_only":
+            change = "added"
+        elif row["side"] == "right_only":
+            change = "removed"
+        elif _same(row["value"], row["value_old"]):
+            continue
+        else:
+            change = "moved"
+        label = row["label"] if isinstance(row["label"], str) and row["label"] else row["label_old"]
+        rows.append({"report": row["report"], "variant": row["variant"], "figure_id": row["figure_id"],
+                     "label": label, "old": row["value_old"] if change != "added" else "",
+                     "new": row["value"] if change != "removed" else "", "change": change})
+    return pd.DataFrame(rows, columns=[*key, "label", "old", "new", "change"])
+
+
+def first_variants(table: pd.DataFrame) -> pd.DataFrame:
+    """Each report's figures for its first variant in the table (the plan's default)."""
+    if table.empty:
+        return table
+    firsts = table.groupby("report", sort=False)["variant"].first()
+    return table[table["variant"] == table["report"].map(firsts)]
+
+
+def _params():
+    from chiplib.params import Param
+
+    return (Param("reports_dir", str, "", "directory holding figures.csv (default: $CHIPLIB_REPORTS or reports/)"),)
+
+
+PARAMS = _params()
+
+
+def check_params(**given) -> dict:
+    """Validate the overview notebook's parameters (see :data:`PARAMS`)."""
+    from chiplib.params import ParamError, check
+
+    values = check(PARAMS, given, where="overview")
+    if values["reports_dir"] and not Path(values["reports_dir"]).is_dir():
+        raise ParamError(f"overview: reports_dir {values['reports_dir']!r} is not a directory")
+    return values
