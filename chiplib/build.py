@@ -277,15 +277,21 @@ def _keep_failed(result: Result, staging: Path, out: Path) -> Path | None:
     return target
 
 
-def figures_table(results: list[Result]) -> str:
-    """``reports/figures.csv``: report, variant, figure_id, label, value, unit, sources (space-separated)."""
+def plan_order(reports: list[dict]) -> dict[str, tuple[int, int]]:
+    """``report/variant`` -> its position in the plan (reports and variants in the order written)."""
+    return {f"{r['name']}/{v}": (i, j) for i, r in enumerate(reports) for j, v in enumerate(r["variants"])}
+
+
+def figures_table(results: list[Result], order: dict[str, tuple[int, int]] | None = None) -> str:
+    """``reports/figures.csv``: report, variant, figure_id, label, value, unit, sources (space-separated),
+    in plan order (each report's first variant first) when ``order`` is given."""
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["report", "variant", "figure_id", "label", "value", "unit", "sources"])
-    for result in sorted(results, key=lambda r: r.job.key):
+    for result in sorted(results, key=lambda r: (order or {}).get(r.job.key, (0, 0)) + (r.job.key,)):
         for fig in result.figures:
             writer.writerow([result.job.report, result.job.variant, fig["figure_id"], fig["label"],
                              "" if fig["value"] is None else fig["value"], fig["unit"], " ".join(fig["sources"])])
@@ -389,7 +395,7 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
         failures += failed
         # variants not rebuilt (--only) or failed keep their last good report and figures
         all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-        _write_atomic(out / "figures.csv", figures_table(all_results))
+        _write_atomic(out / "figures.csv", figures_table(all_results, plan_order(reports)))
     _write_atomic(out / "index.html", index_page(all_results, reports, built, shared[:12]))
     fresh_count = sum(1 for r in results if not r.cached)
     print(f"{fresh_count} built, {sum(1 for r in results if r.cached)} unchanged (cached), {len(failures)} failed "
