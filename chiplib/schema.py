@@ -24,7 +24,11 @@ CHIP_STATUSES = ("shipping", "announced", "roadmap", "rumoured", "discontinued")
 MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
 BASES = ("reported", "derived", "estimate")
-EVENT_KINDS = ("us-rule", "us-licence", "entity-list", "china-response", "product", "other")
+EVENT_KINDS = ("us-rule", "us-licence", "entity-list", "china-response", "product", "software", "other")
+STACK_LAYERS = ("programming_model", "compiler", "math_libraries", "collective_library", "pytorch_integration",
+                "inference_servers", "cuda_compatibility", "open_source")
+STACK_STATUSES = ("available", "partial", "announced", "none")
+CUDA_APPROACHES = ("own API", "API mimicry", "translation", "binary compatibility")
 #: Tests the claims ledger may name (chiplib.claims.TESTS; a test keeps the two in step).
 CLAIM_TESTS = ("chip_metric", "chip_ratio", "tpp", "tpp_ratio", "classification", "system_total", "system_ratio",
                "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "untestable")
@@ -87,6 +91,13 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("node_timeline", ("foundry", "node", "node_class", "milestone", "date", "source_id", "note"),
                   ("foundry", "node", "milestone", "source_id")),
         TableSpec("lithography", ("item", "fact", "date", "source_id", "note"), ("item",)),
+        TableSpec("stack_matrix", ("vendor", "layer", "value", "status", "date", "source_id", "note"),
+                  ("vendor", "layer", "value")),
+        TableSpec("repos", ("repo", "vendor", "layer", "default_branch", "head_commit", "head_date", "source_id", "note"),
+                  ("repo",)),
+        TableSpec("repo_activity", ("repo", "quarter", "commits", "authors", "releases", "observed"), ("repo", "quarter")),
+        TableSpec("evidence", ("date", "vendor", "hardware", "software", "model", "figure", "claim", "source_id"),
+                  ("source_id", "date", "model")),
     )
 }
 
@@ -98,7 +109,8 @@ FOREIGN_KEYS = (
     *((table, "metric", "metrics", "metric") for table in FACT_TABLES),
     *((table, "source_id", "sources", "source_id")
       for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply", "fab_estimates", "node_timeline",
-                    "lithography")),
+                    "lithography", "stack_matrix", "repos", "evidence")),
+    ("repo_activity", "repo", "repos", "repo"),
     ("models", "params_source_id", "sources", "source_id"),
     ("claims", "source_id", "sources", "source_id"),
     ("models", "config_source_id", "sources", "source_id"),
@@ -280,6 +292,43 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
             "source_id": text(True),
             "note": text(False),
+        },
+        "stack_matrix": {
+            "vendor": text(True),
+            "layer": text(True, one_of(STACK_LAYERS)),
+            "value": text(True),
+            "status": text(True, one_of(STACK_STATUSES)),
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "source_id": text(True),
+            "note": text(False),
+        },
+        "repos": {
+            "repo": text(True, pattern(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "owner/name")),
+            "vendor": text(True),
+            "layer": text(True, one_of(STACK_LAYERS)),
+            "default_branch": text(True),
+            "head_commit": text(True, pattern(r"^[0-9a-f]{40}$", "a 40-digit commit id")),
+            "head_date": text(True, element(is_full_date, "a date (YYYY-MM-DD)")),
+            "source_id": text(True),
+            "note": text(False),
+        },
+        "repo_activity": {
+            "repo": text(True),
+            "quarter": text(True, pattern(r"^\d{4}-Q[1-4]$", "a quarter (YYYY-Qn)")),
+            "commits": text(True, element(lambda v: v.isdigit(), "a whole number >= 0")),
+            "authors": text(True, element(lambda v: v.isdigit(), "a whole number >= 0")),
+            "releases": text(True, element(lambda v: v.isdigit(), "a whole number >= 0")),
+            "observed": text(True, element(is_full_date, "a date (YYYY-MM-DD)")),
+        },
+        "evidence": {
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "vendor": text(True),
+            "hardware": text(True),
+            "software": text(False),
+            "model": text(False),
+            "figure": text(False),
+            "claim": text(True),
+            "source_id": text(True),
         },
         "lithography": {
             "item": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),

@@ -28,6 +28,16 @@ def test_quarterly_activity_of_a_small_repository(tmp_path):
                           "2024-01-01", "--until", "2026-11-22"], capture_output=True, text=True, check=True)
     assert run.stdout.splitlines() == [
         "repo,quarter,commits,authors,releases,observed",
-        "demo/repo,2024-Q1,1,1,1,2026-11-22",
-        "demo/repo,2024-Q2,2,1,0,2026-11-22",
+        "demo/repo,2024-Q1,1,1,1,2024-05-02",
+        "demo/repo,2024-Q2,2,1,0,2024-05-02",
     ]
+    subprocess.run(["git", "-C", str(repo), "update-ref", "refs/pull/1/head", "HEAD~2"], check=True)
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-b", "side", "HEAD~3"], check=True)
+    _commit(repo, "2024-06-01T10:00:00", "c@example.org")             # on a branch, not the default
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-"], check=True)
+    default = subprocess.run([sys.executable, str(SCRIPT), str(repo / ".git"), "--repo", "demo/repo", "--no-header"],
+                             capture_output=True, text=True, check=True).stdout.splitlines()
+    branches = subprocess.run([sys.executable, str(SCRIPT), str(repo / ".git"), "--repo", "demo/repo", "--no-header",
+                               "--refs", "branches"], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert default == ["demo/repo,2024-Q1,1,1,1,2024-05-02", "demo/repo,2024-Q2,2,1,0,2024-05-02"]
+    assert branches == ["demo/repo,2024-Q1,1,1,1,2024-06-01", "demo/repo,2024-Q2,3,2,0,2024-06-01"]
