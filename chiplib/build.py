@@ -39,7 +39,7 @@ NOTEBOOKS = REPO / "notebooks"
 PLAN = NOTEBOOKS / "reports.yaml"
 REPORTS = REPO / "reports"
 #: Theme modules a plan may name (``module:``); the build imports nothing else on a plan's say-so.
-THEME_MODULES = ("landscape", "export_controls", "clusters", "memory", "software", "claims", "overview")
+THEME_MODULES = ("landscape", "export_controls", "clusters", "memory", "fab", "software", "claims", "overview")
 PLAN_KEYS = {"name", "notebook", "module", "title", "question", "variants"}
 OPTIONAL_PLAN_KEYS = {"stage"}
 

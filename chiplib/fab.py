@@ -126,3 +126,178 @@ def monte_carlo(samples: int, seed: int, *, wafers: tuple[float, float], ai_shar
 def percentiles(values: np.ndarray, points: tuple[int, ...] = (5, 50, 95)) -> dict[str, float]:
     """``{"p5": ..., "p50": ..., "p95": ...}`` of a sample."""
     return {f"p{p}": float(np.percentile(values, p)) for p in points}
+
+
+# ----------------------------------------------------------------------------- scenarios from data
+
+SCENARIO_FILE = "fab_scenarios.yaml"
+INPUTS = ("wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown", "packaging_yield",
+          "hbm_stacks", "hbm_drawdown")
+
+
+def _estimate_range(dataset, subject: str, year: int) -> tuple[float, float, tuple[str, ...]]:
+    """Low/high over every estimate of ``subject`` for the latest period up to ``year``."""
+    import pandas as pd
+
+    table = dataset.tables["fab_estimates"]
+    rows = table[(table["subject"] == subject) & (table["period"].str[:4].astype(int) <= year)]
+    if rows.empty:
+        raise FabModelError(f"no estimate of {subject!r} for {year} or earlier")
+    latest = rows["period"].str[:4].astype(int).max()
+    rows = rows[rows["period"].str[:4].astype(int) == latest]
+    numbers = pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())
+    return float(numbers.min()), float(numbers.max()), tuple(sorted(set(rows["source_id"])))
+
+
+def scenarios(dataset=None) -> dict:
+    """The scenario file (``data/fab_scenarios.yaml``), read safely."""
+    import yaml
+
+    from chiplib import data
+
+    ds = dataset or data.load()
+    return yaml.safe_load((ds.directory / SCENARIO_FILE).read_text(encoding="utf-8"))
+
+
+def scenario_ranges(name: str, year: int, dataset=None) -> dict:
+    """Input ranges (low, high) for scenario ``name`` in ``year``, the chip constants, and the sources."""
+    from chiplib import data, memory
+
+    ds = dataset or data.load()
+    spec = scenarios(ds)
+    if name not in spec["scenarios"]:
+        raise FabModelError(f"unknown scenario {name!r}; valid scenarios: {', '.join(spec['scenarios'])}")
+    chosen = spec["scenarios"][name]
+    ranges, sources = {}, set()
+    for key in INPUTS:
+        value = chosen.get(key)
+        if value is None:
+            ranges[key] = None
+        elif isinstance(value, dict) and "from" in value:
+            low, high, used = _estimate_range(ds, value["from"], year)
+            ranges[key] = (low, high)
+            sources |= set(used)
+        elif isinstance(value, dict) and "scenario" in value:
+            table = memory.supply_scenario(value["scenario"], ds)
+            ranges[key] = (float(table["stacks_low"].min()), float(table["stacks_high"].max()))
+            sources |= {s for row in table["sources"] for s in row}
+        else:
+            ranges[key] = (float(value[0]), float(value[1]))
+    wide = data.specs_wide(ds, ["die_count", "hbm_stacks", "die_area"])
+    constants = {"dies_per_package": int(wide.at[spec["chip"], "die_count"]),
+                 "stacks_per_package": float(wide.at[spec["chip"], "hbm_stacks"]),
+                 "die_area_mm2": float(wide.at[spec["die_chip"], "die_area"])}
+    sources |= set(data.preferred_sources([spec["chip"]], ["die_count", "hbm_stacks"], ds))
+    sources |= set(data.preferred_sources([spec["die_chip"]], ["die_area"], ds))
+    return {"ranges": ranges, "constants": constants, "sources": tuple(sorted(sources)),
+            "description": " ".join(str(chosen.get("description", "")).split())}
+
+
+def output(values: dict, constants: dict) -> dict:
+    """One year's accelerators from point inputs (vectorised: numpy arrays work too).
+
+    logic = (wafers/month x 12 x dies per wafer x yield + die stock x drawdown) / dies per package x packaging yield;
+    hbm = stacks x drawdown / stacks per package (infinite when no HBM limit); output = the smaller.
+    """
+    dies = values["wafers_per_month"] * 12 * dies_per_wafer(constants["die_area_mm2"]) * values["die_yield_percent"] / 100
+    good = dies + values["die_stock"] * values["die_stock_drawdown"]
+    logic = np.floor(good / constants["dies_per_package"] * values["packaging_yield"])
+    if values.get("hbm_stacks") is None:
+        hbm = np.full(np.shape(logic), np.inf)
+    else:
+        hbm = np.floor(values["hbm_stacks"] * values["hbm_drawdown"] / constants["stacks_per_package"])
+    return {"logic_limited": logic, "hbm_limited": hbm, "output": np.minimum(logic, hbm), "hbm_binds": hbm < logic}
+
+
+def simulate(ranges: dict, constants: dict, samples: int, seed: int) -> dict:
+    """Monte Carlo over the ranges (uniform within each), returning arrays as :func:`output` does."""
+    if samples < 1:
+        raise FabModelError(f"samples must be >= 1, got {samples}")
+    rng = np.random.default_rng(seed)
+    values = {}
+    for key in INPUTS:
+        bounds = ranges.get(key)
+        values[key] = None if bounds is None else rng.uniform(bounds[0], bounds[1], samples)
+    return output(values, constants)
+
+
+def tornado(ranges: dict, constants: dict) -> "pd.DataFrame":
+    """Output at each input's low and high with the others at their midpoints, widest swing first."""
+    import pandas as pd
+
+    mid = {k: None if v is None else (v[0] + v[1]) / 2 for k, v in ranges.items()}
+    rows = []
+    for key, bounds in ranges.items():
+        if bounds is None or bounds[0] == bounds[1]:
+            continue
+        low = float(output({**mid, key: bounds[0]}, constants)["output"])
+        high = float(output({**mid, key: bounds[1]}, constants)["output"])
+        rows.append({"input": key, "low_input": bounds[0], "high_input": bounds[1], "output_at_low": low,
+                     "output_at_high": high, "swing": abs(high - low)})
+    base = float(output(mid, constants)["output"])
+    table = pd.DataFrame(rows, columns=["input", "low_input", "high_input", "output_at_low", "output_at_high", "swing"])
+    table.attrs["base"] = base
+    return table.sort_values("swing", ascending=False, ignore_index=True)
+
+
+def node_gap(timeline: "pd.DataFrame", leader: str = "TSMC", follower: str = "SMIC", as_of: str = "2026-11-22") -> "pd.DataFrame":
+    """Per node class: the leader's first volume production, the follower's first product, and the gap in years.
+
+    The milestones differ (volume production vs first shipped product) because SMIC announces neither
+    risk nor volume production; a missing follower date is measured to ``as_of`` (a lower bound). A
+    year-only date counts from 1 July.
+    """
+    import pandas as pd
+
+    from chiplib.schema import parse_partial_date
+
+    table = timeline.copy()
+    # a year-only date reads as mid-year, halving the error either way
+    table["when"] = pd.to_datetime(table["date"].map(lambda d: parse_partial_date(d + "-07" if len(d) == 4 else d)))
+    lead = table[(table["foundry"] == leader) & (table["milestone"] == "volume_production")].groupby("node_class")["when"].min()
+    follow = table[(table["foundry"] == follower)].groupby("node_class")["when"].min()
+    rows = []
+    for node_class, start in lead.sort_values().items():
+        end = follow.get(node_class)
+        reached = end is not None and not pd.isna(end)
+        finish = end if reached else pd.Timestamp(as_of)
+        rows.append({"node_class": node_class, "leader_date": start, "follower_date": end if reached else None,
+                     "gap_years": round((finish - start).days / 365.25, 1), "reached": reached})
+    return pd.DataFrame(rows)
+
+
+def implied_yield(units: float, ranges: dict, constants: dict) -> float:
+    """Die yield (percent) that would make logic dies alone produce ``units`` accelerators, every other
+    input at its midpoint; negative means the die stock alone exceeds ``units``."""
+    mid = {k: None if v is None else (v[0] + v[1]) / 2 for k, v in ranges.items()}
+    dies_needed = units * constants["dies_per_package"] / mid["packaging_yield"]
+    from_stock = mid["die_stock"] * mid["die_stock_drawdown"]
+    wafer_dies = mid["wafers_per_month"] * 12 * dies_per_wafer(constants["die_area_mm2"])
+    return (dies_needed - from_stock) / wafer_dies * 100
+
+
+def _params():
+    from chiplib.params import Param
+
+    return (
+        Param("year", int, 2025, "year of output (2025 or later: estimates for the latest period up to it)"),
+        Param("scenario", str, "base", "production scenario (data/fab_scenarios.yaml)",
+              lambda: list(scenarios()["scenarios"])),
+        Param("samples", int, 20000, "Monte Carlo draws"),
+        Param("seed", int, 7, "random seed (fixed for reproducible reports)"),
+    )
+
+
+PARAMS = _params()
+
+
+def check_params(**given) -> dict:
+    """Validate the manufacturing notebook's parameters (see :data:`PARAMS`)."""
+    from chiplib.params import ParamError, check
+
+    values = check(PARAMS, given, where="fab")
+    if not 2024 <= values["year"] <= 2030:
+        raise ParamError(f"fab: year {values['year']} is outside 2024-2030")
+    if not 100 <= values["samples"] <= 1_000_000:
+        raise ParamError(f"fab: samples {values['samples']} is outside 100-1,000,000")
+    return values

@@ -84,7 +84,7 @@ def test_plan_errors_name_the_problem(tmp_path):
     plan = tmp_path / "reports.yaml"
     plan.write_text("reports:\n  - name: x\n    notebook: x.ipynb\n    module: os\n    title: t\n"
                     "    question: q\n    variants: {a: {}}\n")
-    with pytest.raises(build.PlanError, match=r"unknown module .os.; valid modules: landscape, export_controls, clusters, memory, software"):
+    with pytest.raises(build.PlanError, match=r"unknown module .os.; valid modules: landscape, export_controls, clusters, memory, fab, software"):
         build.load_plan(plan)
     plan.write_text("reports:\n  - name: x\n")
     with pytest.raises(build.PlanError, match=r"missing keys \['module', 'notebook', 'question', 'title', 'variants'\]"):

@@ -65,3 +65,47 @@ def test_bad_inputs():
     with pytest.raises(fab.FabModelError, match="range low 2 is above high 1"):
         fab.monte_carlo(10, 1, wafers=(2, 1), ai_share=(0, 1), defect_density=(0, 1), die_area_mm2=100,
                         dies_per_package=1, packaging_yield=(1, 1))
+
+
+def test_output_by_hand():
+    """7,000 wafers/month x 12 x 80 dies x 50 % = 3.36 M good dies; + 1 M stock dies; / 2 per package x 0.75
+    = 1,635,000 packages; HBM: 8 M stacks x 0.5 / 8 = 500,000, so HBM binds at 500,000."""
+    values = {"wafers_per_month": 7000, "die_yield_percent": 50, "die_stock": 2_000_000, "die_stock_drawdown": 0.5,
+              "packaging_yield": 0.75, "hbm_stacks": 8_000_000, "hbm_drawdown": 0.5}
+    constants = {"dies_per_package": 2, "stacks_per_package": 8, "die_area_mm2": 665.61}
+    result = fab.output(values, constants)
+    assert float(result["logic_limited"]) == 1_635_000 and float(result["hbm_limited"]) == 500_000
+    assert float(result["output"]) == 500_000 and bool(result["hbm_binds"])
+
+
+def test_scenarios_read_published_ranges_and_imply_yields():
+    """Base 2025: Morgan Stanley's 7,000 AI wafers/month; FT's 40-60 % 910C yields; 2.9-3.0 M TSMC dies
+    (SemiAnalysis, Heim). Without stock or HBM limits, US Commerce's 200,000 implies a 7.9 % die yield."""
+    base = fab.scenario_ranges("base", 2025)
+    assert base["ranges"]["wafers_per_month"] == (7000, 7000)
+    assert base["ranges"]["die_yield_percent"] == (40, 60)
+    assert base["ranges"]["die_stock"] == (2_900_000, 3_000_000)
+    assert base["constants"] == {"dies_per_package": 2, "stacks_per_package": 8.0, "die_area_mm2": 665.61}
+    domestic = fab.scenario_ranges("domestic-only", 2025)
+    assert fab.implied_yield(200_000, domestic["ranges"], domestic["constants"]) == pytest.approx(
+        200_000 * 2 / 0.75 / (7000 * 12 * 80) * 100)
+    with pytest.raises(fab.FabModelError, match="unknown scenario 'boom'; valid scenarios: base, domestic-only, all-in"):
+        fab.scenario_ranges("boom", 2025)
+
+
+def test_simulation_is_seeded_and_tornado_ranks_inputs():
+    base = fab.scenario_ranges("base", 2025)
+    one = fab.simulate(base["ranges"], base["constants"], 1000, 5)
+    assert np.array_equal(one["output"], fab.simulate(base["ranges"], base["constants"], 1000, 5)["output"])
+    assert one["hbm_binds"].all()                       # the stockpiled HBM, not logic dies, caps output
+    table = fab.tornado(base["ranges"], base["constants"])
+    assert table.iloc[0]["input"] == "hbm_drawdown" and table["swing"].is_monotonic_decreasing
+
+
+def test_node_gap_years():
+    """TSMC N7 volume production April 2018, SMIC's first N+1 product July 2021: 3.2 years."""
+    from chiplib import data
+
+    gaps = fab.node_gap(data.load().tables["node_timeline"]).set_index("node_class")
+    assert gaps.at["7nm", "gap_years"] == pytest.approx(3.2) and gaps.at["7nm", "reached"]
+    assert not gaps.at["3nm", "reached"]
