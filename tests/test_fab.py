@@ -109,3 +109,13 @@ def test_node_gap_years():
     gaps = fab.node_gap(data.load().tables["node_timeline"]).set_index("node_class")
     assert gaps.at["7nm", "gap_years"] == pytest.approx(3.2) and gaps.at["7nm", "reached"]
     assert not gaps.at["3nm", "reached"]
+
+
+def test_fab_notebook_parameters():
+    from chiplib.params import ParamError
+
+    assert fab.check_params() == {"year": 2025, "scenario": "base", "samples": 20000, "seed": 7}
+    with pytest.raises(ParamError, match=r"'scenario' = 'rosy' is not valid; valid values: base, domestic-only, all-in"):
+        fab.check_params(scenario="rosy")
+    with pytest.raises(ParamError, match="samples 5 is outside"):
+        fab.check_params(samples=5)
