@@ -37,6 +37,7 @@ notebooks refresh: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py
+	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_build.py
 
 clean:

@@ -209,10 +209,31 @@ def output(values: dict, constants: dict) -> dict:
     return {"logic_limited": logic, "hbm_limited": hbm, "output": np.minimum(logic, hbm), "hbm_binds": hbm < logic}
 
 
+#: Bounds each input must respect (inclusive); None = no upper bound.
+BOUNDS = {"wafers_per_month": (0, None), "die_yield_percent": (0, 100), "die_stock": (0, None),
+          "die_stock_drawdown": (0, 1), "packaging_yield": (0, 1), "hbm_stacks": (0, None), "hbm_drawdown": (0, 1)}
+
+
+def _check_ranges(ranges: dict) -> None:
+    problems = []
+    for key, bounds in ranges.items():
+        if bounds is None:
+            continue
+        low, high = bounds
+        floor, ceiling = BOUNDS[key]
+        if low > high:
+            problems.append(f"{key}: low {low} is above high {high}")
+        if low < floor or (ceiling is not None and high > ceiling):
+            problems.append(f"{key}: range {low}-{high} is outside {floor}-{ceiling if ceiling is not None else 'any'}")
+    if problems:
+        raise FabModelError("; ".join(problems))
+
+
 def simulate(ranges: dict, constants: dict, samples: int, seed: int) -> dict:
     """Monte Carlo over the ranges (uniform within each), returning arrays as :func:`output` does."""
     if samples < 1:
         raise FabModelError(f"samples must be >= 1, got {samples}")
+    _check_ranges(ranges)
     rng = np.random.default_rng(seed)
     values = {}
     for key in INPUTS:

@@ -119,3 +119,28 @@ def test_fab_notebook_parameters():
         fab.check_params(scenario="rosy")
     with pytest.raises(ParamError, match="samples 5 is outside"):
         fab.check_params(samples=5)
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [("poisson", 0.904837), ("murphy", 0.905592), ("negative_binomial", (1 + 0.1 / 3) ** -3)],
+)
+def test_yield_formulas_at_a_d0_of_0_1(model, expected):
+    """A = 1 cm² (100 mm²) at D0 = 0.1/cm²: Poisson e^-0.1, Murphy ((1 - e^-0.1)/0.1)^2, NB (1 + 0.1/3)^-3."""
+    assert fab.die_yield(100, 0.1, model) == pytest.approx(expected, abs=1e-6)
+
+
+def test_more_defects_fewer_good_dies():
+    densities = np.linspace(0, 1, 21)
+    for model in fab.YIELD_MODELS:
+        yields = fab.die_yield(665.6, densities, model)
+        assert np.all(np.diff(yields) < 0)
+
+
+def test_out_of_range_inputs_are_rejected():
+    base = fab.scenario_ranges("base", 2025)
+    bad = {**base["ranges"], "die_yield_percent": (40, 120), "packaging_yield": (0.5, 1.2)}
+    with pytest.raises(fab.FabModelError, match="die_yield_percent: range 40-120 is outside 0-100; packaging_yield"):
+        fab.simulate(bad, base["constants"], 10, 1)
+    with pytest.raises(fab.FabModelError, match="die area must be > 0"):
+        fab.die_yield(-5, 0.1)
