@@ -20,6 +20,13 @@ COUNTRY_COLOURS = {"CN": "#c0392b", "US": "#2c6fbb"}
 FONT = "Helvetica, Arial, sans-serif"
 
 
+def country_scale():
+    """The house colour scale for ``country`` (CN red, US blue)."""
+    import altair as alt
+
+    return alt.Scale(domain=list(COUNTRY_COLOURS), range=list(COUNTRY_COLOURS.values()))
+
+
 def theme() -> dict:
     """The collection's Altair theme: quiet axes, readable type, consistent sizes."""
     return {

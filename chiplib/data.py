@@ -24,7 +24,7 @@ from chiplib.validate import LINE, DataValidationError, check
 
 __all__ = [
     "Dataset", "DataValidationError", "data_dir", "load", "specs_long", "specs_wide", "coverage",
-    "sources_for", "preferred_sources",
+    "sources_for", "sources_markdown", "preferred_sources",
 ]
 
 
@@ -171,6 +171,14 @@ def preferred_sources(chip_ids, metrics, dataset: Dataset | None = None) -> list
     specs = ds.specs
     rows = specs[specs["preferred"] & specs["chip_id"].isin(list(chip_ids)) & specs["metric"].isin(list(metrics))]
     return sorted(set(rows["source_id"]))
+
+
+def sources_markdown(source_ids, dataset: Dataset | None = None, intro: str = "") -> str:
+    """A Markdown list of sources (id, title, publisher, date, URL, access date) for a report's Sources section."""
+    rows = sources_for(source_ids, dataset)
+    lines = [f"- **{row.Index}**: {row.title}. {row.publisher}" + (f", {row.published}" if row.published else "")
+             + f". <{row.url}> (accessed {row.accessed})" for row in rows.itertuples()]
+    return (intro + "\n\n" if intro else "") + "\n".join(lines)
 
 
 def sources_for(source_ids, dataset: Dataset | None = None) -> pd.DataFrame:

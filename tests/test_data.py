@@ -73,3 +73,12 @@ def test_data_dir_follows_environment(tmp_path, monkeypatch):
     assert data.data_dir() == tmp_path.resolve()
     monkeypatch.delenv("CHIPLIB_DATA")
     assert data.data_dir().name == "data" and (data.data_dir() / "chip_specs.csv").exists()
+
+
+def test_sources_markdown_lists_each_source_once(tables):
+    text = data.sources_markdown(["vendor-sheet", "analyst-note", "vendor-sheet"], data.load(tables), intro="Read:")
+    assert text.splitlines() == [
+        "Read:", "",
+        "- **analyst-note**: Teardown of X, with estimates. Analyst, 2024-05. <https://example.org/note> (accessed 2026-11-22)",
+        "- **vendor-sheet**: Accelerator X datasheet. Vendor, 2024-03-01. <https://example.com/x.pdf> (accessed 2026-11-22)",
+    ]
