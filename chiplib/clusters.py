@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from chiplib import data
+from chiplib import data, landscape
 
 #: System totals recomputed from chips: system metric -> chip metric.
 AGGREGATED = {
@@ -146,7 +146,7 @@ def gap_years(front: pd.DataFrame, leader: str = "US", follower: str = "CN") -> 
 
 # ----------------------------------------------------------------------------- notebook support
 
-PRECISIONS = {"fp16": "fp16_dense", "fp8": "fp8_dense", "fp4": "fp4_dense"}
+PRECISIONS = {k: v for k, v in landscape.PRECISIONS.items() if k != "int8"}
 ROADMAP_METRICS = ("fp16_dense", "fp8_dense", "memory_capacity", "memory_bandwidth", "scaleup_bandwidth")
 SHIPPED = ("shipping",)
 

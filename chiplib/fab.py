@@ -19,6 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 YIELD_MODELS = ("poisson", "murphy", "negative_binomial")
+#: Defect densities (per cm²) drawn beside the published TSMC references in yield charts: illustrative
+#: values for a young multipatterned DUV process, not published figures (no source gives SMIC's).
+ILLUSTRATIVE_DEFECT_DENSITIES = (0.3, 0.5)
 
 
 class FabModelError(ValueError):
@@ -270,11 +273,10 @@ def node_gap(timeline: "pd.DataFrame", leader: str = "TSMC", follower: str = "SM
     """
     import pandas as pd
 
-    from chiplib.schema import parse_partial_date
+    from chiplib.schema import midpoint_date
 
     table = timeline.copy()
-    # a year-only date reads as mid-year, halving the error either way
-    table["when"] = pd.to_datetime(table["date"].map(lambda d: parse_partial_date(d + "-07" if len(d) == 4 else d)))
+    table["when"] = pd.to_datetime(table["date"].map(midpoint_date))
     lead = table[(table["foundry"] == leader) & (table["milestone"] == "volume_production")].groupby("node_class")["when"].min()
     follow = table[(table["foundry"] == follower)].groupby("node_class")["when"].min()
     rows = []

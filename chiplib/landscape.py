@@ -17,6 +17,8 @@ PRECISIONS = {"fp16": "fp16_dense", "fp8": "fp8_dense", "int8": "int8_dense", "f
 #: Metrics compared with the reference besides compute (canonical units from metrics.csv).
 COMPARED = ("memory_capacity", "memory_bandwidth", "scaleup_bandwidth", "tdp")
 SHIPPED = ("shipping", "discontinued")
+#: Share of the reference's compute that the headline "at half the reference or more" counts.
+HALF = 0.5
 ROADMAP = ("announced", "roadmap", "rumoured")
 
 
@@ -105,11 +107,6 @@ def contested(chip_ids: list[str] | None = None, metrics: list[str] | None = Non
     table = table[(table["high"] - table["low"]) > 0.005 * table["high"]]
     table["spread"] = table["high"] / table["low"]
     return table.reset_index().sort_values("spread", ascending=False, ignore_index=True)
-
-
-def sources_used(chip_ids, metrics: list[str], dataset: data.Dataset | None = None) -> list[str]:
-    """Source ids behind the preferred values of ``metrics`` for ``chip_ids``."""
-    return data.preferred_sources(chip_ids, metrics, dataset)
 
 
 def best(table: pd.DataFrame, column: str, statuses: tuple[str, ...] = SHIPPED) -> tuple[str | None, float]:

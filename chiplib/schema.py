@@ -134,6 +134,11 @@ def parse_partial_date(text: str) -> dt.date | None:
         return None
 
 
+def midpoint_date(text: str) -> dt.date | None:
+    """Like :func:`parse_partial_date`, but a year-only date reads as 1 July (halving the error either way)."""
+    return parse_partial_date(text + "-07" if len(text) == 4 else text)
+
+
 def is_partial_date(text: str) -> bool:
     return parse_partial_date(text) is not None
 

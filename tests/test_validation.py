@@ -193,3 +193,14 @@ def test_theme_table_problems_are_located(tmp_path, table, text, expected):
     file, line, column, reason = expected
     assert (issue.file, issue.line, issue.column) == (file, line, column)
     assert reason in issue.reason
+
+
+def test_partial_dates():
+    import datetime as dt
+
+    from chiplib import schema
+
+    assert schema.parse_partial_date("2024") == dt.date(2024, 1, 1)
+    assert schema.midpoint_date("2024") == dt.date(2024, 7, 1)
+    assert schema.midpoint_date("2024-03") == dt.date(2024, 3, 1)
+    assert schema.parse_partial_date("2024-02-30") is None
