@@ -75,11 +75,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_export_controls(args: argparse.Namespace) -> int:
+    from chiplib import data
     from chiplib import export_controls as ec
 
     ds = _load(args)
     try:
-        rule = ec.rule(args.rule, ds) if args.rule else ec.rule_in_force(args.date or _today(), ds)
+        rule = ec.rule(args.rule, ds) if args.rule else ec.rule_in_force(args.date or data.as_of(ds), ds)
     except ec.RuleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -92,12 +93,6 @@ def cmd_export_controls(args: argparse.Namespace) -> int:
         print(f"{rule.name} ({rule.rule_id}, effective {rule.effective})")
         print(table.round({"tpp": 0, "performance_density": 2}).to_string(index=False))
     return 0
-
-
-def _today() -> str:
-    import datetime as dt
-
-    return dt.date.today().isoformat()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export-controls", help="TPP, performance density and classification of every chip under a rule version",
         description="Classify every chip under one version of the US export rules (data/export_rules.yaml).")
     export.add_argument("--rule", default=None, help="rule id, e.g. oct2023 (default: the rule in force on --date)")
-    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="pick the rule in force on this date")
+    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="pick the rule in force on this date (default: the data's as-of date, the newest source access date)")
     export.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
     export.set_defaults(func=cmd_export_controls)
 

@@ -24,7 +24,7 @@ from chiplib.validate import LINE, DataValidationError, check
 
 __all__ = [
     "Dataset", "DataValidationError", "data_dir", "load", "specs_long", "specs_wide", "coverage",
-    "sources_for", "sources_markdown", "preferred_sources",
+    "sources_for", "sources_markdown", "preferred_sources", "as_of",
 ]
 
 
@@ -88,6 +88,15 @@ def _load(directory: Path) -> Dataset:
     events = frames["events"].drop(columns=LINE).sort_values(["date", "title"], kind="stable").reset_index(drop=True)
     tables = {name: frame.drop(columns=LINE) for name, frame in frames.items()}
     return Dataset(directory, sources, chips, metrics, _typed_specs(frames["chip_specs"], metrics), events, tables)
+
+
+def as_of(dataset: Dataset | None = None) -> str:
+    """The data's as-of date (ISO): the newest access date in ``sources.csv``.
+
+    Reports that speak of "now" use this date, never the clock, so the same data gives the same report.
+    """
+    ds = dataset or load()
+    return str(ds.sources["accessed"].max())
 
 
 def facts(table: str, dataset: Dataset | None = None) -> pd.DataFrame:

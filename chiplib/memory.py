@@ -271,12 +271,18 @@ def decode_table(model_id: str, context: int = 4096, batch: int = 1, dataset: da
     return pd.DataFrame(rows).set_index("chip_id")
 
 
+def as_of_date(year: int, dataset: data.Dataset | None = None) -> str:
+    """The as-of date (ISO) for ``year``: 31 December, or the data's as-of date (:func:`chiplib.data.as_of`)
+    when that is earlier. Never the clock, so a report reads the same whatever day it is built."""
+    return min(f"{year}-12-31", data.as_of(dataset))
+
+
 def _params():
     from chiplib.params import Param
 
     return (
         Param("scenario", str, "stockpile", "HBM supply scenario (data/hbm_scenarios.yaml)", lambda: list(scenarios())),
-        Param("year", int, 2026, "as-of year for the generation gap (end of year, or today if earlier)"),
+        Param("year", int, 2026, "as-of year for the generation gap (its last day, or the data's as-of date if earlier)"),
         Param("model", str, "deepseek-v3", "open model for the decode bounds (data/models.csv)", lambda: list(models())),
     )
 
