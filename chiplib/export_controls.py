@@ -21,12 +21,11 @@ import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from chiplib import data
+from chiplib import configs, data
 
 #: Dense throughput metric -> bit length of the operation.
 BIT_LENGTHS = {"fp4_dense": 4, "fp8_dense": 8, "int8_dense": 8, "fp16_dense": 16, "fp32": 32}
@@ -34,7 +33,7 @@ INPUTS = ("tpp", "pd", "io_bandwidth", "memory_bandwidth", "datacenter")
 OPS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le, "==": operator.eq}
 #: Spec metrics the classification reads (directly or through TPP and PD).
 INPUT_METRICS = (*BIT_LENGTHS, "die_area", "die_count", "scaleup_bandwidth", "memory_bandwidth")
-RULES_FILE = "export_rules.yaml"
+RULES_FILE = configs.RULES_FILE
 
 
 class RuleError(ValueError):
@@ -207,26 +206,8 @@ def parse_rules(raw: object, source_ids: set[str] | None = None) -> tuple[list[R
     return rules, problems
 
 
-def check_rules_file(path: Path, source_ids: set[str], chip_ids: set[str] | None = None) -> list[str]:
-    """Problems in the rules file (empty when it is valid)."""
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        return [f"cannot read: {exc}"]
-    problems = parse_rules(raw, source_ids)[1]
-    if isinstance(raw, dict) and chip_ids is not None:
-        problems += [f"china_parts: unknown chip_id {chip!r} (not in chips.csv)"
-                     for chip in raw.get("china_parts", []) if chip not in chip_ids]
-    return problems
-
-
-@lru_cache(maxsize=4)
 def _rules(directory: Path) -> tuple[Rule, ...]:
-    import yaml
-
-    raw = yaml.safe_load((directory / RULES_FILE).read_text(encoding="utf-8"))
+    raw = configs.load(directory / RULES_FILE)
     rules, problems = parse_rules(raw)
     if problems:
         raise RuleError(f"{RULES_FILE}: " + "; ".join(problems))
@@ -413,11 +394,8 @@ def thresholds(rule_obj: Rule) -> dict[str, list[float]]:
 
 def china_parts(dataset: data.Dataset | None = None) -> list[str]:
     """US vendors' parts designed for the Chinese market under the rules (``china_parts`` in the rules file)."""
-    import yaml
-
     ds = dataset or data.load()
-    raw = yaml.safe_load((ds.directory / RULES_FILE).read_text(encoding="utf-8"))
-    return list(raw.get("china_parts", []))
+    return list(configs.load(ds.directory / RULES_FILE).get("china_parts", []))
 
 
 def selected(table: pd.DataFrame, selection: str, dataset: data.Dataset | None = None) -> pd.DataFrame:

@@ -133,7 +133,7 @@ def percentiles(values: np.ndarray, points: tuple[int, ...] = (5, 50, 95)) -> di
 
 # ----------------------------------------------------------------------------- scenarios from data
 
-SCENARIO_FILE = "fab_scenarios.yaml"
+SCENARIO_FILE = "fab_scenarios.yaml"  # configs.FAB_SCENARIOS_FILE
 INPUTS = ("wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown", "packaging_yield",
           "hbm_stacks", "hbm_drawdown")
 
@@ -154,12 +154,10 @@ def _estimate_range(dataset, subject: str, year: int) -> tuple[float, float, tup
 
 def scenarios(dataset=None) -> dict:
     """The scenario file (``data/fab_scenarios.yaml``), read safely."""
-    import yaml
-
-    from chiplib import data
+    from chiplib import configs, data
 
     ds = dataset or data.load()
-    return yaml.safe_load((ds.directory / SCENARIO_FILE).read_text(encoding="utf-8"))
+    return configs.load(ds.directory / SCENARIO_FILE)
 
 
 def scenario_ranges(name: str, year: int, dataset=None) -> dict:

@@ -209,10 +209,10 @@ SCENARIO_FILE = "hbm_scenarios.yaml"
 
 def scenarios(dataset: data.Dataset | None = None) -> dict[str, dict]:
     """Named supply scenarios from ``data/hbm_scenarios.yaml`` (read safely; nothing executed)."""
-    import yaml
+    from chiplib import configs
 
     ds = dataset or data.load()
-    raw = yaml.safe_load((ds.directory / SCENARIO_FILE).read_text(encoding="utf-8")) or {}
+    raw = configs.load(ds.directory / SCENARIO_FILE) or {}
     return dict(raw.get("scenarios", {}))
 
 

@@ -101,6 +101,8 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
+#: Tables that must hold at least one row: the core of every report (theme tables may start empty).
+NON_EMPTY_TABLES = ("sources", "chips", "metrics", "chip_specs")
 #: Long "facts" tables (subject, metric, value, unit, source, basis, preferred, note): same checks as chip_specs.
 FACT_TABLES = ("chip_specs", "system_specs", "hbm_specs")
 #: (table, column, target table, target column): every value must exist in the target.

@@ -18,10 +18,10 @@ RUBRIC_FILE = "software_rubric.yaml"
 
 def rubric(dataset: data.Dataset | None = None) -> dict:
     """The rubric (criteria, status and CUDA scores, weight profiles), read safely."""
-    import yaml
+    from chiplib import configs
 
     ds = dataset or data.load()
-    return yaml.safe_load((ds.directory / RUBRIC_FILE).read_text(encoding="utf-8"))
+    return configs.load(ds.directory / RUBRIC_FILE)
 
 
 def activity(dataset: data.Dataset | None = None, quarters: int = 4) -> pd.Series:

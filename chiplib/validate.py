@@ -8,14 +8,16 @@ returns the full list, and :class:`DataValidationError` carries it.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from chiplib import schema, units
+from chiplib import configs, schema, units
 
 LINE = "csv_line"  # column added to every raw table: the CSV line the row starts on
 
@@ -31,7 +33,8 @@ class DataIssue:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        column = f" column '{self.column}'" if self.column else ""
+        what = "key" if self.file.endswith(".yaml") else "column"
+        column = f" {what} '{self.column}'" if self.column else ""
         return f"{where}:{column} {self.reason}"
 
 
@@ -63,20 +66,22 @@ def read_raw(data_dir: Path, table: str, raw: RawTables) -> None:
         raw.add(table, 0, "", f"file is missing from {data_dir}")
         raw.frames[table] = pd.DataFrame(columns=[*spec.columns, LINE])
         return
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        start = 1
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append(row)
-                lines.append(start)
-            start = reader.line_num + 1
+    text = _decode(path.read_bytes(), table, raw)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            rows.append(row)
+            lines.append(start)
+        start = reader.line_num + 1
     if not rows:
         raw.add(table, 1, "", "file is empty (no header row)")
         raw.frames[table] = pd.DataFrame(columns=[*spec.columns, LINE])
         return
+    if len(rows) == 1 and table in schema.NON_EMPTY_TABLES:
+        raw.add(table, 1, "", "table has a header but no rows")
     header = [cell.strip() for cell in rows[0]]
     for column in spec.columns:
         if column not in header:
@@ -94,6 +99,25 @@ def read_raw(data_dir: Path, table: str, raw: RawTables) -> None:
         records.append(record)
     columns = [*spec.columns, LINE]
     raw.frames[table] = pd.DataFrame([[r.get(c) for c in columns] for r in records], columns=columns, dtype=object)
+
+
+def _decode(data: bytes, table: str, raw: RawTables) -> str:
+    """The file's text. A byte-order mark and bytes that are not UTF-8 are reported (with their lines)
+    and dropped or replaced, so that one encoding slip gives one message, not a column per row."""
+    if data.startswith(codecs.BOM_UTF8):
+        raw.add(table, 1, "", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for number, line in enumerate(data.split(b"\n"), 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raw.add(table, number, "", f"not UTF-8 (byte 0x{line[exc.start]:02x} at character {exc.start + 1}); "
+                                       "save the file as UTF-8")
+    return data.decode("utf-8", errors="replace")
 
 
 def _check_schema(table: str, raw: RawTables) -> None:
@@ -233,15 +257,146 @@ def _check_estimates(raw: RawTables, table: str, metrics: dict[str, str]) -> Non
             _check_unit(raw, table, line, row.unit, canonical, f"{row.metric} is in {canonical}")
 
 
-def _check_rules(data_dir: Path, raw: RawTables) -> None:
-    """The export-control rule versions (data/export_rules.yaml), when present."""
-    from chiplib.export_controls import RULES_FILE, check_rules_file
+def _known(raw: RawTables, table: str, column: str) -> set[str]:
+    return set(raw.frames[table][column].dropna())
 
-    path = data_dir / RULES_FILE
-    if path.exists():
-        sources = set(raw.frames["sources"]["source_id"].dropna())
-        chips = set(raw.frames["chips"]["chip_id"].dropna())
-        raw.issues.extend(DataIssue(RULES_FILE, 0, "", problem) for problem in check_rules_file(path, sources, chips))
+
+def _read_yaml(data_dir: Path, name: str, raw: RawTables, *, lenient: bool = False) -> object | None:
+    """A YAML file under ``data_dir`` checked against its schema; None when absent, unreadable or (unless
+    ``lenient``: the caller copes with any structure) not matching its schema."""
+    path = data_dir / name
+    if not path.exists():
+        return None
+    try:
+        document = configs.read(path)
+    except configs.YamlError as exc:
+        raw.issues.append(DataIssue(name, exc.line, "", exc.reason))
+        return None
+    found = configs.problems(document, name)
+    raw.issues.extend(DataIssue(name, 0, problem.path, problem.reason) for problem in found)
+    return None if found and not lenient else document
+
+
+def _yaml_refs(raw: RawTables, name: str, pairs) -> None:
+    """``pairs`` of (key path, value, allowed values, what): a value not among the allowed ones is reported."""
+    for path, value, allowed, what in pairs:
+        if value not in allowed:
+            raw.issues.append(DataIssue(name, 0, path, f"unknown {what} {value!r}"))
+
+
+def _check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
+    """The YAML files under ``data_dir`` (schema and cross-references); returns the names they define
+    (rule ids, HBM scenarios) for the claims check."""
+    from chiplib.export_controls import parse_rules
+
+    chips, sources = _known(raw, "chips", "chip_id"), _known(raw, "sources", "source_id")
+    defined: dict[str, set[str]] = {"rules": set(), "hbm_scenarios": set()}
+    rules_doc = _read_yaml(data_dir, configs.RULES_FILE, raw, lenient=True)  # parse_rules checks any structure
+    if isinstance(rules_doc, dict):
+        rules, found = parse_rules(rules_doc, sources)
+        raw.issues.extend(DataIssue(configs.RULES_FILE, 0, "", problem) for problem in found)
+        defined["rules"] = {r.rule_id for r in rules}
+        _yaml_refs(raw, configs.RULES_FILE, ((f"china_parts.{i}", chip, chips, "chip_id (not in chips.csv)")
+                                              for i, chip in enumerate(rules_doc.get("china_parts", []))))
+    hbm_doc = _read_yaml(data_dir, configs.HBM_SCENARIOS_FILE, raw)
+    if hbm_doc is not None:
+        defined["hbm_scenarios"] = set(hbm_doc["scenarios"])
+        subjects = _known(raw, "hbm_supply", "subject")
+        for name, spec in hbm_doc["scenarios"].items():
+            _yaml_refs(raw, configs.HBM_SCENARIOS_FILE, [
+                *((f"scenarios.{name}.subjects.{i}", s, subjects, "subject (not in hbm_supply.csv)")
+                  for i, s in enumerate(spec["subjects"])),
+                *((f"scenarios.{name}.chips.{i}", c, chips, "chip_id (not in chips.csv)")
+                  for i, c in enumerate(spec["chips"]))])
+    fab_doc = _read_yaml(data_dir, configs.FAB_SCENARIOS_FILE, raw)
+    if fab_doc is not None:
+        subjects = _known(raw, "fab_estimates", "subject")
+        refs = [("chip", fab_doc["chip"], chips, "chip_id (not in chips.csv)"),
+                ("die_chip", fab_doc["die_chip"], chips, "chip_id (not in chips.csv)")]
+        for name, spec in fab_doc["scenarios"].items():
+            for key, value in spec.items():
+                where = f"scenarios.{name}.{key}"
+                if isinstance(value, dict) and "from" in value:
+                    refs.append((where + ".from", value["from"], subjects, "estimate subject (not in fab_estimates.csv)"))
+                elif isinstance(value, dict):
+                    refs.append((where + ".scenario", value["scenario"], defined["hbm_scenarios"],
+                                 f"HBM scenario (not in {configs.HBM_SCENARIOS_FILE})"))
+                elif isinstance(value, list) and value[0] > value[1]:
+                    raw.issues.append(DataIssue(configs.FAB_SCENARIOS_FILE, 0, where, f"low {value[0]} is above high {value[1]}"))
+        _yaml_refs(raw, configs.FAB_SCENARIOS_FILE, refs)
+    rubric = _read_yaml(data_dir, configs.RUBRIC_FILE, raw)
+    if rubric is not None:
+        _check_rubric(rubric, raw)
+    return defined
+
+
+def _check_rubric(rubric: dict, raw: RawTables) -> None:
+    """Scores cover exactly the stack vocabulary; every profile weights exactly the criteria."""
+    name = configs.RUBRIC_FILE
+    expected = {"status_scores": set(schema.STACK_STATUSES), "cuda_scores": set(schema.CUDA_APPROACHES),
+                "criteria": {*schema.STACK_LAYERS, "activity"}}
+    for section, keys in expected.items():
+        given = set(rubric[section])
+        if given != keys:
+            raw.issues.append(DataIssue(name, 0, section, f"keys must be exactly {', '.join(sorted(keys))} "
+                                                           f"(missing: {sorted(keys - given)}, unknown: {sorted(given - keys)})"))
+    for profile, weights in rubric["profiles"].items():
+        missing, unknown = set(rubric["criteria"]) - set(weights), set(weights) - set(rubric["criteria"])
+        if missing or unknown:
+            raw.issues.append(DataIssue(name, 0, f"profiles.{profile}", f"weights must name every criterion once "
+                                                                         f"(missing: {sorted(missing)}, unknown: {sorted(unknown)})"))
+
+
+#: Per claims test: the columns it reads and what each must name. "number": claimed (or low and high) numeric.
+CLAIM_ARGUMENTS: dict[str, dict[str, str]] = {
+    "chip_metric": {"subject": "chip", "metric": "quantity metric", "claimed": "number"},
+    "chip_ratio": {"subject": "chip", "subject_b": "chip", "metric": "quantity metric", "claimed": "number"},
+    "tpp": {"subject": "chip", "claimed": "number"},
+    "tpp_ratio": {"subject": "chip", "subject_b": "chip", "claimed": "number"},
+    "classification": {"subject": "chip", "metric": "rule", "claimed": "text"},
+    "system_total": {"subject": "system", "metric": "system metric", "claimed": "number"},
+    "system_ratio": {"subject": "system", "subject_b": "system", "metric": "system metric", "claimed": "number"},
+    "hbm_accelerators": {"subject": "HBM scenario", "subject_b": "chip", "claimed": "number"},
+    "generations_behind": {"metric": "quantity metric", "claimed": "number"},
+    "release_cadence": {"subject": "vendor", "claimed": "number"},
+    "estimates": {"subject": "production estimate subject", "metric": "period", "claimed": "number"},
+    "untestable": {},
+}
+#: System metrics a claim may name: the chip metrics summed over a system, power, and compute per watt.
+SYSTEM_CLAIM_METRICS = ("fp4_dense", "fp8_dense", "fp16_dense", "memory_capacity", "memory_bandwidth",
+                        "scaleup_bandwidth", "power", "compute_per_watt_fp16")
+
+
+def _check_claims(raw: RawTables, defined: dict[str, set[str]]) -> None:
+    """Each claim names what its test reads, and those things exist."""
+    metrics = raw.frames["metrics"]
+    names = {
+        "chip": _known(raw, "chips", "chip_id"), "system": _known(raw, "systems", "system_id"),
+        "quantity metric": set(metrics.loc[metrics["kind"] == "quantity", "metric"].dropna()),
+        "system metric": set(SYSTEM_CLAIM_METRICS), "rule": defined["rules"], "HBM scenario": defined["hbm_scenarios"],
+        "vendor": _known(raw, "chips", "vendor"), "production estimate subject": _known(raw, "fab_estimates", "subject"),
+        "period": _known(raw, "fab_estimates", "period"),
+    }
+    for row in raw.frames["claims"].itertuples(index=False):
+        line = getattr(row, LINE)
+        for column, kind in CLAIM_ARGUMENTS.get(row.test, {}).items():
+            value = getattr(row, column)
+            if kind == "number":
+                given = [c for c in ("claimed", "low", "high") if getattr(row, c) is not None]
+                for name in given:
+                    if _number(getattr(row, name)) is None:
+                        raw.add("claims", line, name, f"{getattr(row, name)!r} is not a number (test {row.test})")
+                if not given or (row.claimed is None and len(given) != 2):
+                    raw.add("claims", line, "claimed", f"test {row.test} needs a claimed number, or low and high")
+            elif kind == "text":
+                if value is None or row.unit != "text":
+                    raw.add("claims", line, "claimed", f"test {row.test} needs a claimed text and unit 'text'")
+            elif value is None:
+                raw.add("claims", line, column, f"test {row.test} needs a {kind} in '{column}'")
+            elif value not in names[kind]:
+                valid = sorted(names[kind])
+                shown = ", ".join(valid[:12]) + (", ..." if len(valid) > 12 else "")
+                raw.add("claims", line, column, f"unknown {kind} {value!r} (test {row.test}); valid: {shown}")
 
 
 def check(data_dir: Path) -> RawTables:
@@ -260,6 +415,7 @@ def check(data_dir: Path) -> RawTables:
         _check_preferred(raw, table)
     for table, metrics in schema.ESTIMATE_TABLES.items():
         _check_estimates(raw, table, metrics)
-    _check_rules(data_dir, raw)
+    defined = _check_configs(data_dir, raw)
+    _check_claims(raw, defined)
     raw.issues.sort()
     return raw

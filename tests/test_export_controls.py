@@ -126,7 +126,9 @@ def test_rules_file_problems_are_reported_by_validation(tmp_path):
     assert "rule r1 test 3 when: comparison must be" in text and "'price'" in text
     assert "rule r1 test 4 when: a condition is [input, op, value]" in text  # strings are never executed
     assert "rules must be listed in order of effective date" in text
-    assert len(issues) == 5
+    assert "key 'rules.1.sources' [] should be non-empty" in text  # the schema: at least one source per rule
+    assert "key 'rules.0.tests.3.when'" in text and "is not of type 'array', 'object'" in text
+    assert len(issues) == 7
 
 
 def test_cli_export_controls(capsys):

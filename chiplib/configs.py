@@ -1,0 +1,211 @@
+"""The YAML files: the rule, scenario and rubric files under ``data/`` and the build plan.
+
+Every YAML file is read one way, :func:`read`: safe loading (nothing is executed), a duplicate
+key is an error rather than a silent overwrite, and a syntax or encoding error becomes a
+:class:`YamlError` naming the file and line. :data:`SCHEMAS` gives each file's structure as a
+JSON Schema (unknown keys are errors, so a misspelt ``applies-to:`` cannot silently change a
+classification); :func:`problems` lists every departure with its key path.
+Cross-file checks (a chip or subject that does not exist) live in :mod:`chiplib.validate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+RULES_FILE = "export_rules.yaml"
+FAB_SCENARIOS_FILE = "fab_scenarios.yaml"
+HBM_SCENARIOS_FILE = "hbm_scenarios.yaml"
+RUBRIC_FILE = "software_rubric.yaml"
+PLAN_FILE = "reports.yaml"
+
+
+class YamlError(ValueError):
+    """A YAML file cannot be read: missing, not UTF-8, a syntax error, or a duplicate key."""
+
+    def __init__(self, file: str, line: int, reason: str):
+        self.file, self.line, self.reason = file, line, reason
+        super().__init__(f"{file}:{line}: {reason}" if line else f"{file}: {reason}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One departure from a file's schema: the key path (``rules.2.tests.0``) and why."""
+
+    path: str
+    reason: str
+
+
+def _loader():
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        """SafeLoader that refuses a key given twice in one mapping."""
+
+        def construct_mapping(self, node, deep=False):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r} (first given on line {seen[key]})", key_node.start_mark)
+                seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
+
+
+def read(path: Path) -> Any:
+    """The YAML document in ``path``, read safely; YamlError (file, line, reason) when it cannot be."""
+    import yaml
+
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlError(name, 0, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise YamlError(name, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from exc
+    try:
+        return yaml.load(text, Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise YamlError(name, line, " ".join(str(exc.problem or exc).split())) from exc
+    except yaml.YAMLError as exc:
+        raise YamlError(name, 0, " ".join(str(exc).split())) from exc
+
+
+@lru_cache(maxsize=32)
+def _read_cached(path: Path, stamp: tuple[int, int]) -> Any:
+    return read(path)
+
+
+def load(path: Path) -> Any:
+    """:func:`read`, cached per file until the file changes (its size or modification time)."""
+    stat = path.stat()
+    return _read_cached(path, (stat.st_mtime_ns, stat.st_size))
+
+
+# ----------------------------------------------------------------------------- schemas
+
+_NUMBER = {"type": "number"}
+_RANGE = {"type": "array", "items": {"type": "number", "minimum": 0}, "minItems": 2, "maxItems": 2,
+          "description": "[low, high]"}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _mapping(properties: dict, required: tuple[str, ...] = ()) -> dict:
+    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+
+
+_TEST = _mapping({"result": {"type": "string"}, "controlled": {"type": "boolean"}, "reason": {"type": "string"},
+                  "when": {"type": ["array", "object"]}, "applies_to": _STRINGS},
+                 ("result", "controlled", "reason", "when"))
+_TESTS = {"type": "array", "items": {"anyOf": [_TEST, {"$ref": "#/$defs/tests"}]}}
+
+_FAB_INPUT = {"anyOf": [_RANGE, {"type": "null"},
+                        {**_mapping({"from": {"type": "string"}, "scenario": {"type": "string"}}),
+                         "minProperties": 1, "maxProperties": 1}],
+              "description": "[low, high], null, {from: estimate subject} or {scenario: HBM scenario}"}
+
+#: The structure of each YAML file, as JSON Schema (draft 2020-12).
+SCHEMAS: dict[str, dict] = {
+    RULES_FILE: {
+        **_mapping({
+            "china_parts": _STRINGS,
+            "tests": {"type": "object", "additionalProperties": {"$ref": "#/$defs/tests"}},
+            "rules": {"type": "array", "minItems": 1, "items": _mapping({
+                "rule_id": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "name": {"type": "string"}, "effective": {"type": "string", "format": "date"},
+                "sources": {**_STRINGS, "minItems": 1}, "summary": {"type": "string"},
+                "tests": {"$ref": "#/$defs/tests"}}, ("rule_id", "name", "effective", "sources", "summary", "tests"))},
+        }, ("rules",)),
+        "$defs": {"tests": _TESTS},
+    },
+    FAB_SCENARIOS_FILE: _mapping({
+        "chip": {"type": "string"}, "die_chip": {"type": "string"},
+        "scenarios": {"type": "object", "minProperties": 1, "additionalProperties": _mapping({
+            "description": {"type": "string"},
+            **{key: _FAB_INPUT for key in ("wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown",
+                                           "packaging_yield", "hbm_stacks", "hbm_drawdown")},
+        }, ("description", "wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown",
+            "packaging_yield", "hbm_stacks", "hbm_drawdown"))},
+    }, ("chip", "die_chip", "scenarios")),
+    HBM_SCENARIOS_FILE: _mapping({
+        "scenarios": {"type": "object", "minProperties": 1, "additionalProperties": _mapping({
+            "description": {"type": "string"}, "subjects": {**_STRINGS, "minItems": 1},
+            "chips": {**_STRINGS, "minItems": 1}}, ("description", "subjects", "chips"))},
+    }, ("scenarios",)),
+    RUBRIC_FILE: _mapping({
+        "status_scores": {"type": "object", "additionalProperties": {**_NUMBER, "minimum": 0, "maximum": 1}},
+        "cuda_scores": {"type": "object", "additionalProperties": {**_NUMBER, "minimum": 0, "maximum": 1}},
+        "activity_quarters": {"type": "integer", "minimum": 1},
+        "criteria": {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string"}},
+        "profiles": {"type": "object", "minProperties": 1,
+                     "additionalProperties": {"type": "object", "additionalProperties": {**_NUMBER, "minimum": 0}}},
+    }, ("status_scores", "cuda_scores", "activity_quarters", "criteria", "profiles")),
+    PLAN_FILE: _mapping({
+        "reports": {"type": "array", "items": _mapping({
+            "name": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
+            "notebook": {"type": "string", "pattern": r"^[A-Za-z0-9_-]+\.ipynb$"},
+            "module": {"type": "string"}, "title": {"type": "string"}, "question": {"type": "string"},
+            "stage": {"type": "integer", "minimum": 1},
+            "variants": {"type": "object", "minProperties": 1,
+                         "propertyNames": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
+                         "additionalProperties": {"type": ["object", "null"]}},
+        }, ("name", "notebook", "module", "title", "question", "variants"))},
+    }, ("reports",)),
+}
+
+
+def _path(parts) -> str:
+    return ".".join(str(part) for part in parts) or "(top level)"
+
+
+def _reason(error) -> str:
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        return f"unknown key(s) {', '.join(map(repr, unknown))}; valid keys: {', '.join(allowed)}"
+    if error.validator == "required":
+        return str(error.message).replace("is a required property", "is required")
+    if error.validator == "propertyNames":
+        return f"name {error.instance!r} must be lowercase letters and digits joined by single '-'"
+    if error.validator == "anyOf":
+        return f"{error.instance!r} is not valid here ({error.schema.get('description', 'see the file header')})"
+    return error.message
+
+
+def problems(document: Any, name: str) -> list[Problem]:
+    """Every way ``document`` departs from the schema of file ``name``, in document order."""
+    import datetime as dt
+
+    import jsonschema
+
+    def plain(value):  # YAML dates -> ISO strings, so the schema sees JSON types
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    def specific(error) -> list:
+        """For an anyOf failure, the errors of the branches that fit the value's type (all of them)."""
+        if error.validator != "anyOf" or not error.context:
+            return [error]
+        fitting = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
+        return [leaf for e in fitting for leaf in specific(e)] if fitting else [error]
+
+    validator = jsonschema.Draft202012Validator(SCHEMAS[name], format_checker=jsonschema.FormatChecker())
+    errors = [leaf for error in validator.iter_errors(plain(document)) for leaf in specific(error)]
+    errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
+    return [Problem(_path(error.absolute_path), _reason(error)) for error in errors]
