@@ -40,8 +40,6 @@ PLAN = NOTEBOOKS / "reports.yaml"
 REPORTS = REPO / "reports"
 #: Theme modules a plan may name (``module:``); the build imports nothing else on a plan's say-so.
 THEME_MODULES = ("landscape", "export_controls", "clusters", "memory", "fab", "software", "claims", "overview")
-PLAN_KEYS = {"name", "notebook", "module", "title", "question", "variants"}
-OPTIONAL_PLAN_KEYS = {"stage"}
 
 
 class PlanError(ValueError):
@@ -83,37 +81,30 @@ class Result:
 # ----------------------------------------------------------------------------- the plan
 
 def load_plan(path: Path = PLAN) -> list[dict]:
-    """The list of reports in the plan, each checked for required keys and known modules."""
-    import yaml
+    """The list of reports in the plan, checked against its schema (unknown keys, duplicate names, types),
+    known modules and existing notebooks; PlanError lists every problem with its key path."""
+    from chiplib import configs
 
     try:
-        plan = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        plan = configs.read(path)
+    except configs.YamlError as exc:
         raise PlanError(f"{path}: cannot read the build plan: {exc}") from exc
-    reports = plan.get("reports") if isinstance(plan, dict) else None
-    if not isinstance(reports, list):
-        raise PlanError(f"{path}: expected a mapping with a 'reports' list")
-    seen = set()
-    for index, report in enumerate(reports, 1):
-        where = f"{path.name}: report #{index}"
-        if not isinstance(report, dict):
-            raise PlanError(f"{where}: expected a mapping")
-        missing = PLAN_KEYS - set(report)
-        unknown = set(report) - PLAN_KEYS - OPTIONAL_PLAN_KEYS
-        if missing or unknown:
-            raise PlanError(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}; "
-                            f"each report needs: {', '.join(sorted(PLAN_KEYS))}")
+    problems = [f"{path.name}: key '{p.path}': {p.reason}" for p in configs.problems(plan, configs.PLAN_FILE)]
+    if problems:
+        raise PlanError("\n".join(problems))
+    reports = plan["reports"]
+    seen: set[str] = set()
+    for index, report in enumerate(reports):
+        where = f"{path.name}: key 'reports.{index}'"
         if report["name"] in seen:
-            raise PlanError(f"{where}: duplicate report name {report['name']!r}")
+            problems.append(f"{where}: duplicate report name {report['name']!r}")
         seen.add(report["name"])
         if report["module"] not in THEME_MODULES:
-            raise PlanError(f"{where}: unknown module {report['module']!r}; valid modules: {', '.join(THEME_MODULES)}")
-        if not (path.parent / report["notebook"]).exists():
-            raise PlanError(f"{where}: notebook {report['notebook']!r} not found in {path.parent}")
-        if not isinstance(report.get("stage", 1), int) or report.get("stage", 1) < 1:
-            raise PlanError(f"{where}: 'stage' must be a whole number >= 1")
-        if not isinstance(report["variants"], dict) or not report["variants"]:
-            raise PlanError(f"{where}: 'variants' must map variant names to parameter sets")
+            problems.append(f"{where}: unknown module {report['module']!r}; valid modules: {', '.join(THEME_MODULES)}")
+        if not (path.parent / report["notebook"]).is_file():
+            problems.append(f"{where}: notebook {report['notebook']!r} not found in {path.parent}")
+    if problems:
+        raise PlanError("\n".join(problems))
     return reports
 
 

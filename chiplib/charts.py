@@ -69,6 +69,8 @@ def show(chart: "alt.TopLevelMixin", sources: Iterable[str] = ()) -> None:
     import vl_convert as vlc
     from IPython.display import display
 
+    from chiplib import safe
+
     spec = chart.to_dict()
     svg = vlc.vegalite_to_svg(spec)
     title = spec.get("title", "chart")
@@ -77,4 +79,4 @@ def show(chart: "alt.TopLevelMixin", sources: Iterable[str] = ()) -> None:
     ids = sorted(set(sources))
     if ids:
         text = caption(ids)
-        display({"text/markdown": f"<small>{text}</small>", "text/plain": text}, raw=True)
+        display({"text/markdown": f"<small>{safe.text(text)}</small>", "text/plain": text}, raw=True)

@@ -184,10 +184,13 @@ def preferred_sources(chip_ids, metrics, dataset: Dataset | None = None) -> list
 
 def sources_markdown(source_ids, dataset: Dataset | None = None, intro: str = "") -> str:
     """A Markdown list of sources (id, title, publisher, date, URL, access date) for a report's Sources section."""
+    from chiplib.safe import md
+
     rows = sources_for(source_ids, dataset)
-    lines = [f"- **{row.Index}**: {row.title}. {row.publisher}" + (f", {row.published}" if row.published else "")
-             + f". <{row.url}> (accessed {row.accessed})" for row in rows.itertuples()]
-    return (intro + "\n\n" if intro else "") + "\n".join(lines)
+    lines = [md("- **{id}**: {title}. {publisher}", id=row.Index, title=row.title, publisher=row.publisher)
+             + (md(", {}", row.published) if row.published else "")
+             + f". <{row.url}> " + md("(accessed {})", row.accessed) for row in rows.itertuples()]
+    return (md("{}", intro) + "\n\n" if intro else "") + "\n".join(lines)
 
 
 def sources_for(source_ids, dataset: Dataset | None = None) -> pd.DataFrame:

@@ -423,11 +423,14 @@ def headline(table: pd.DataFrame, rule_obj: Rule, dataset: data.Dataset | None =
 
 
 def summary(counts: dict[str, float], rule_obj: Rule) -> str:
-    """Two sentences from :func:`headline` counts."""
-    return (f"Under the {rule_obj.name} (effective {rule_obj.effective}), "
-            f"{counts['chinese_controlled']} of the {counts['chinese_chips']} Chinese accelerators in the dataset "
-            f"meet a controlled threshold (as if they were US exports), and the data cannot classify "
-            f"{counts['chinese_unknown']} for lack of published figures. "
-            f"Of the {counts['china_parts']} parts NVIDIA and AMD cut down for China, "
-            f"{counts['china_parts_controlled']} need a licence under this version; a contested source figure "
-            f"moves {counts['chips_moved_by_contested_figures']} chip(s) across a line.")
+    """Two sentences from :func:`headline` counts (Markdown, data text escaped)."""
+    from chiplib.safe import md
+
+    return md("Under the {name} (effective {effective}), {controlled} of the {chinese} Chinese accelerators in the "
+              "dataset meet a controlled threshold (as if they were US exports), and the data cannot classify "
+              "{unknown} for lack of published figures. Of the {parts} parts NVIDIA and AMD cut down for China, "
+              "{parts_controlled} need a licence under this version; a contested source figure moves {moved} chip(s) "
+              "across a line.", name=rule_obj.name, effective=rule_obj.effective,
+              controlled=counts["chinese_controlled"], chinese=counts["chinese_chips"],
+              unknown=counts["chinese_unknown"], parts=counts["china_parts"],
+              parts_controlled=counts["china_parts_controlled"], moved=counts["chips_moved_by_contested_figures"])

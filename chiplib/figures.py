@@ -42,10 +42,12 @@ def record(figure_id: str, label: str, value, unit: str = "", sources: Iterable[
     """
     from IPython.display import display
 
+    from chiplib.safe import md
+
     if not isinstance(value, str):
         value = float(value)
     figure = Figure(figure_id, label, value, unit, tuple(sorted(set(sources))))
-    markdown = f"**{label}:** {figure.formatted()}"
+    markdown = md("**{label}:** {value}", label=label, value=figure.formatted())
     payload = asdict(figure)
     payload["value"] = None if isinstance(value, float) and math.isnan(value) else value
     display({"text/markdown": markdown, "text/plain": f"{label}: {figure.formatted()}"}, raw=True,

@@ -119,23 +119,27 @@ def best(table: pd.DataFrame, column: str, statuses: tuple[str, ...] = SHIPPED) 
 
 
 def takeaway(shares: pd.DataFrame, precision: str, reference_name: str) -> str:
-    """A two-sentence summary of ``shares`` (from :func:`share_table`), written from the numbers."""
+    """A two-sentence summary of ``shares`` (from :func:`share_table`), written from the numbers (Markdown,
+    data text escaped)."""
+    from chiplib.safe import md
+
     compute = PRECISIONS[precision]
     chip, share = best(shares, f"{compute}_share")
     bw_chip, bw_share = best(shares, "memory_bandwidth_share")
     if chip is None:
-        first = f"No shipping Chinese accelerator has a published dense {precision.upper()} figure."
+        first = md("No shipping Chinese accelerator has a published dense {} figure.", precision.upper())
     else:
-        first = (f"The strongest shipping Chinese accelerator at dense {precision.upper()}, "
-                 f"{shares.loc[chip, 'name']}, reaches {share:.0%} of the {reference_name}.")
+        first = md("The strongest shipping Chinese accelerator at dense {precision}, {name}, reaches {share:.0%} "
+                   "of the {reference}.", precision=precision.upper(), name=shares.loc[chip, "name"], share=share,
+                   reference=reference_name)
     if bw_chip is None:
         second = "No shipping Chinese accelerator has a published memory bandwidth."
     else:
-        second = (f"On memory bandwidth the best shipping part, {shares.loc[bw_chip, 'name']}, "
-                  f"reaches {bw_share:.0%}.")
+        second = md("On memory bandwidth the best shipping part, {name}, reaches {share:.0%}.",
+                    name=shares.loc[bw_chip, "name"], share=bw_share)
     roadmap_chip, roadmap_share = best(shares, f"{compute}_share", ROADMAP)
     third = ""
     if roadmap_chip is not None:
-        third = (f" Among announced and roadmap parts, {shares.loc[roadmap_chip, 'name']} is announced at "
-                 f"{roadmap_share:.0%}.")
+        third = md(" Among announced and roadmap parts, {name} is announced at {share:.0%}.",
+                   name=shares.loc[roadmap_chip, "name"], share=roadmap_share)
     return f"{first} {second}{third}"

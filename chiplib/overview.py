@@ -21,6 +21,13 @@ def reports_dir(given: str = "") -> Path:
     return Path(given or os.environ.get("CHIPLIB_REPORTS") or REPO / "reports")
 
 
+def report_file(report: str, variant: str) -> str:
+    """The file name of a built report variant, quoted for use as a link target."""
+    from urllib.parse import quote
+
+    return quote(f"{report}--{variant}.html")
+
+
 def figures(directory: Path, name: str = "figures.csv") -> pd.DataFrame:
     """A figures table (empty, with its columns, when the build has not written it yet)."""
     path = directory / name

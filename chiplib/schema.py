@@ -48,7 +48,8 @@ BOOLEANS = ("true", "false")
 SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 METRIC_NAME = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
 COUNTRY = r"^[A-Z]{2}$"
-URL = r"^https?://[^\s/$.?#][^\s]*$"
+#: An http(s) URL of URI characters only (no spaces, quotes, angle brackets or backticks: it is shown as a link).
+URL = r"^https?://[^\s/$.?#<>\"'`{}|\\^][^\s<>\"'`{}|\\^]*$"
 
 
 @dataclass(frozen=True)
