@@ -4,14 +4,16 @@ Order of work, so that nothing good is ever lost:
 
 1. read the plan (safe YAML), validate the data and **every** variant's parameters; any
    problem stops the build (exit 1 for data, 2 for plan/parameters) before a kernel starts;
-2. skip variants whose inputs are unchanged (hash of notebook, parameters, data files and
-   chiplib's own code and templates) unless ``force``;
-3. execute the rest with papermill in worker processes (one per core by default), render
-   each to HTML in a temporary directory, and move it into ``reports/`` only on success;
-   a failed run keeps its executed notebook under ``reports/_failed/`` and the last good
-   report stays in place;
-4. write ``reports/index.html`` and ``reports/figures.csv`` from every variant's recorded
-   headline figures (fresh or cached).
+2. take the reports folder's lock (one build at a time) and sweep what a killed build left;
+3. skip variants whose inputs are unchanged (hash of every file in the data directory used, the
+   notebook, the parameters, the plan entry, chiplib's code and templates, key library versions)
+   unless ``force``;
+4. execute the rest with papermill in worker processes (one per core by default; a per-cell time
+   limit), render each to HTML in a temporary directory, and move it into ``reports/`` only on
+   success; a failed run keeps its executed notebook under ``reports/_failed/`` and the last good
+   report stays in place; Ctrl-C stops every worker and kernel and keeps every finished report;
+5. write ``reports/index.html`` and ``reports/figures.csv`` from every variant's recorded
+   headline figures (fresh or cached), and remove reports of variants no longer in the plan.
 
 The runner accepts any ``concurrent.futures.Executor`` (e.g. a Dask client's executor).
 """
@@ -32,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chiplib.buildsafety import (STAGING_PREFIX, BuildBusy, build_lock, ignore_interrupts, stop_descendants,
+                                 sweep_leftovers, terminate_as_interrupt, write_atomic)
 from chiplib.params import ParamError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,8 +46,27 @@ REPORTS = REPO / "reports"
 THEME_MODULES = ("landscape", "export_controls", "clusters", "memory", "fab", "software", "claims", "overview")
 
 
+#: Seconds a single notebook cell may run before the run fails (``--cell-timeout``).
+DEFAULT_CELL_TIMEOUT = 600
+#: Libraries whose versions change what a report looks like: part of every cache key.
+KEY_LIBRARIES = ("altair", "vl-convert-python", "nbconvert", "nbformat", "papermill", "pandas", "numpy", "jinja2",
+                 "mistune", "chiplib")
+
+
 class PlanError(ValueError):
     """The build plan, a variant's parameters, or a command-line choice is invalid (exit 2)."""
+
+
+class BuildError(RuntimeError):
+    """The build cannot go on (e.g. the reports folder cannot be written, or another build holds it)."""
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """The build was interrupted (Ctrl-C or SIGTERM); finished reports were kept, the rest left as they were."""
+
+    def __init__(self, finished: int, stopped: int):
+        super().__init__(f"interrupted: {finished} report(s) finished and kept, {stopped} stopped; "
+                         "every other report is as it was before this build")
 
 
 @dataclass(frozen=True)
@@ -56,6 +79,7 @@ class Job:
     title: str
     question: str
     params: dict[str, Any]
+    plan_entry: str = ""  # the report's entry in the plan (JSON, other variants left out): part of the cache key
 
     @property
     def key(self) -> str:
@@ -141,8 +165,9 @@ def plan_jobs(reports: list[dict], only: list[str] | None = None, overrides: dic
             except ParamError as exc:
                 problems.append(f"{key}: {exc}")
                 continue
+            entry = {k: v for k, v in report.items() if k != "variants"} | {"variant": {variant: given}}
             jobs.append(Job(report["name"], variant, plan_dir / report["notebook"], report["title"],
-                            report["question"], params))
+                            report["question"], params, json.dumps(entry, sort_keys=True, default=str)))
     if problems:
         raise PlanError("\n".join(problems))
     return jobs
@@ -150,26 +175,40 @@ def plan_jobs(reports: list[dict], only: list[str] | None = None, overrides: dic
 
 # ----------------------------------------------------------------------------- caching
 
-def _files_digest(paths: Iterable[Path]) -> str:
+def _files_digest(paths: Iterable[Path], root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(str(path.relative_to(REPO)).encode())
-        digest.update(path.read_bytes())
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def shared_inputs_hash() -> str:
-    """Hash of everything every report depends on: data files, chiplib code and templates, key versions."""
-    from importlib.metadata import version
+def shared_inputs_hash(data_dir: Path | None = None) -> str:
+    """Hash of what every report depends on: every file in the data directory in use (and its path),
+    chiplib's code and templates, and the versions of :data:`KEY_LIBRARIES`."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    files = [*(REPO / "data").glob("*.csv"), *(REPO / "chiplib").rglob("*.py"),
-             *(REPO / "chiplib" / "templates").rglob("*.j2")]
-    versions = ",".join(f"{pkg}={version(pkg)}" for pkg in ("altair", "vl-convert-python", "nbconvert", "pandas"))
-    return hashlib.sha256((_files_digest(files) + versions).encode()).hexdigest()
+    from chiplib import data
+
+    directory = Path(data_dir).resolve() if data_dir else data.data_dir()
+    package = Path(__file__).resolve().parent
+    data_files = [p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    code_files = [p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"]
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "absent"
+
+    versions = ",".join(f"{name}={installed(name)}" for name in KEY_LIBRARIES)
+    parts = [str(directory), _files_digest(data_files, directory), _files_digest(code_files, package), versions]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def job_hash(job: Job, shared: str) -> str:
-    payload = json.dumps({"params": job.params, "shared": shared, "title": job.title}, sort_keys=True)
+    payload = json.dumps({"params": job.params, "shared": shared, "title": job.title, "question": job.question,
+                          "plan": job.plan_entry}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode() + job.notebook.read_bytes()).hexdigest()
 
 
@@ -177,15 +216,21 @@ def _cache_path(out: Path, job: Job) -> Path:
     return out / ".cache" / f"{job.report}--{job.variant}.json"
 
 
+def _stored(path: Path) -> dict | None:
+    """A cache record, or None when it is missing or unreadable (then the variant simply rebuilds)."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stored if isinstance(stored, dict) and "figures" in stored else None
+
+
 def cached_result(job: Job, inputs_hash: str, out: Path) -> Result | None:
     """The stored result of an earlier identical run whose report still exists, else None."""
-    path = _cache_path(out, job)
-    if not path.exists() or not (out / job.html_name).exists():
+    stored = _stored(_cache_path(out, job))
+    if stored is None or not (out / job.html_name).exists() or stored.get("inputs_hash") != inputs_hash:
         return None
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    if stored.get("inputs_hash") != inputs_hash:
-        return None
-    return Result(job, stored["figures"], stored["seconds"], cached=True, inputs_hash=inputs_hash)
+    return Result(job, stored["figures"], stored.get("seconds", 0.0), cached=True, inputs_hash=inputs_hash)
 
 
 # ----------------------------------------------------------------------------- running
@@ -199,21 +244,50 @@ def collect_figures(nb) -> list[dict]:
             if METADATA_KEY in output.get("metadata", {})]
 
 
-def _execute(job: Job, executed: Path) -> None:
+def _execute(job: Job, executed: Path, cell_timeout: int) -> None:
     """Run the notebook with papermill; one retry when the kernel fails to start (port clashes)."""
     import papermill as pm
 
     for attempt in (1, 2):
         try:
             pm.execute_notebook(str(job.notebook), str(executed), parameters=job.params, cwd=str(job.notebook.parent),
-                                kernel_name="python3", progress_bar=False, log_output=False, start_timeout=60)
+                                kernel_name="python3", progress_bar=False, log_output=False, start_timeout=60,
+                                execution_timeout=cell_timeout)
             return
         except RuntimeError as exc:  # jupyter_client raises RuntimeError when the kernel dies at start-up
             if attempt == 2 or "Kernel" not in str(exc):
                 raise
 
 
-def run_job(job: Job, staging: str, banner: str) -> Result:
+def _reader_cell(executed: Path, index: int) -> tuple[int, int]:
+    """(number, total) of executed cell ``index`` as a reader counts the stored notebook's cells from 1,
+    leaving out the parameters cell papermill injects."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except (OSError, ValueError):
+        return index + 1, 0
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    before = sum(1 for i in injected if i < index)
+    return index - before + 1, len(cells) - len(injected)
+
+
+def _failure_message(exc: Exception, executed: Path, cell_timeout: int) -> str:
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        number, total = _reader_cell(executed, exc.cell_index)
+        first_line = (exc.source or "").strip().splitlines()[0][:60] if (exc.source or "").strip() else ""
+        of = f" of {total}" if total else ""
+        return f"cell {number}{of} ({first_line}) raised {exc.ename}: {exc.evalue}"
+    if isinstance(exc, CellTimeoutError):
+        return f"a cell ran longer than the {cell_timeout} s limit (--cell-timeout) and was stopped"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_job(job: Job, staging: str, banner: str, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Result:
     """Execute one variant and render its HTML into ``staging``; never raises (errors go in the Result)."""
     import nbformat
 
@@ -222,29 +296,13 @@ def run_job(job: Job, staging: str, banner: str) -> Result:
     start = time.perf_counter()
     executed = Path(staging) / f"{job.report}--{job.variant}.ipynb"
     try:
-        _execute(job, executed)
+        _execute(job, executed, cell_timeout)
         nb = nbformat.read(executed, as_version=4)
         html = render.to_html(nb, title=f"{job.title} ({job.variant})", banner=banner)
         (Path(staging) / job.html_name).write_text(html, encoding="utf-8")
         return Result(job, collect_figures(nb), time.perf_counter() - start)
     except Exception as exc:  # the build reports it and keeps the last good report
-        from papermill.exceptions import PapermillExecutionError
-
-        if isinstance(exc, PapermillExecutionError):
-            first_line = (exc.source or "").strip().splitlines()[0][:60] if exc.source else ""
-            message = f"cell #{exc.cell_index} ({first_line}) raised {exc.ename}: {exc.evalue}"
-        else:
-            message = f"{type(exc).__name__}: {exc}"
-        return Result(job, seconds=time.perf_counter() - start, error=message)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+        return Result(job, seconds=time.perf_counter() - start, error=_failure_message(exc, executed, cell_timeout))
 
 
 def _publish(result: Result, staging: Path, out: Path) -> None:
@@ -252,10 +310,8 @@ def _publish(result: Result, staging: Path, out: Path) -> None:
     job = result.job
     os.replace(staging / job.html_name, out / job.html_name)
     stored = {"inputs_hash": result.inputs_hash, "figures": result.figures, "seconds": round(result.seconds, 2),
-              "params": job.params, "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    _write_atomic(_cache_path(out, job), json.dumps(stored, indent=1, sort_keys=True))
-    failed = out / "_failed" / f"{job.report}--{job.variant}.ipynb"
-    failed.unlink(missing_ok=True)
+              "params": job.params}
+    write_atomic(_cache_path(out, job), json.dumps(stored, indent=1, sort_keys=True))
 
 
 def _keep_failed(result: Result, staging: Path, out: Path) -> Path | None:
@@ -296,7 +352,8 @@ def index_page(results: list[Result], reports: list[dict], built: str, data_hash
     from chiplib.figures import Figure
 
     by_report: dict[str, list[dict]] = {}
-    for result in sorted(results, key=lambda r: r.job.key):
+    order = plan_order(reports)
+    for result in sorted(results, key=lambda r: order.get(r.job.key, (0, 0)) + (r.job.key,)):
         figures = [Figure(f["figure_id"], f["label"], float("nan") if f["value"] is None else f["value"],
                           f["unit"], tuple(f["sources"])) for f in result.figures]
         by_report.setdefault(result.job.report, []).append(
@@ -309,21 +366,27 @@ def index_page(results: list[Result], reports: list[dict], built: str, data_hash
 
 
 def _run(todo: list[tuple[Job, str]], out: Path, banner: str, jobs: int | None, executor: Executor | None,
-         progress: bool) -> tuple[list[Result], list[str]]:
-    """Execute ``todo`` (job, inputs hash) pairs; publish successes, keep failed notebooks."""
-    results, failures = [], []
+         progress: bool, cell_timeout: int) -> tuple[list[Result], list[str]]:
+    """Execute ``todo`` (job, inputs hash) pairs; publish successes, keep failed notebooks.
+
+    On Ctrl-C (or SIGTERM): no new run starts, running workers and their kernels are stopped, the
+    staging folder is removed, and BuildInterrupted is raised; reports published so far stay.
+    """
+    results: list[Result] = []
+    failures: list[str] = []
     if not todo:
         return results, failures
-    with tempfile.TemporaryDirectory(prefix="chiplib-build-", dir=out) as staging_name:
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=out) as staging_name:
         staging = Path(staging_name)
         own_pool = executor is None and len(todo) > 1
-        pool = executor or (ProcessPoolExecutor(max_workers=min(jobs or os.cpu_count() or 1, len(todo)))
-                            if own_pool else None)
+        pool = executor or (ProcessPoolExecutor(max_workers=min(jobs or os.cpu_count() or 1, len(todo)),
+                                                initializer=ignore_interrupts) if own_pool else None)
+        futures: list[Future] = []
         try:
             if pool is None:
-                finished: Iterable = (run_job(job, staging_name, banner) for job, _ in todo)
+                finished: Iterable = (run_job(job, staging_name, banner, cell_timeout) for job, _ in todo)
             else:
-                futures: list[Future] = [pool.submit(run_job, job, staging_name, banner) for job, _ in todo]
+                futures = [pool.submit(run_job, job, staging_name, banner, cell_timeout) for job, _ in todo]
                 finished = (future.result() for future in as_completed(futures))
             hashes = {job.key: h for job, h in todo}
             if progress:
@@ -338,39 +401,102 @@ def _run(todo: list[tuple[Job, str]], out: Path, banner: str, jobs: int | None, 
                 else:
                     _publish(result, staging, out)
                     results.append(result)
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            if own_pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+            stop_descendants()
+            own_pool = False
+            raise BuildInterrupted(len(results), len(todo) - len(results) - len(failures)) from None
         finally:
             if own_pool:
                 pool.shutdown()
     return results, failures
 
 
+def _remove_orphans(out: Path, reports: list[dict]) -> list[str]:
+    """Remove reports, cache records and failed notebooks of variants no longer in the plan; their names."""
+    wanted = {f"{r['name']}--{v}" for r in reports for v in r["variants"]}
+    removed = []
+    for pattern in ("*--*.html", ".cache/*--*.json", "_failed/*--*.ipynb"):
+        for path in out.glob(pattern):
+            stem = path.name.rsplit(".", 1)[0]
+            if stem not in wanted:
+                path.unlink(missing_ok=True)
+                removed.append(path.relative_to(out).as_posix())
+    return sorted(removed)
+
+
+def _write_figures(out: Path, table: str, rotate: bool) -> bool:
+    """Write ``figures.csv`` if its content changes (True when it did). With ``rotate`` (the build's first
+    change), the file it replaces becomes ``figures.previous.csv``: "what moved" compares with the last
+    build that changed a figure, and a no-op build changes nothing."""
+    current = out / "figures.csv"
+    old = current.read_text(encoding="utf-8") if current.exists() else None
+    if old == table:
+        return False
+    if rotate and old is not None:
+        write_atomic(out / "figures.previous.csv", old)
+    write_atomic(current, table)
+    return True
+
+
 def build(only: list[str] | None = None, jobs: int | None = None, overrides: dict[str, Any] | None = None,
           force: bool = False, out: Path = REPORTS, executor: Executor | None = None,
-          progress: bool = True, plan: Path = PLAN) -> int:
+          progress: bool = True, plan: Path = PLAN, data_dir: Path | None = None,
+          cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> int:
     """Build the reports; returns the process exit code (0 ok, 1 a run or the data failed, 2 bad plan).
 
+    Raises PlanError (bad plan, parameters or options), BuildError (the reports folder cannot be
+    written, or another build holds it) and BuildInterrupted (Ctrl-C or SIGTERM).
+
     Reports run in stages (``stage`` in the plan, default 1). After each stage ``figures.csv`` is
-    rewritten, so a later stage (the overview) reads every earlier report's headline figures; the
-    file as it stood before this build is kept as ``figures.previous.csv`` for "what changed".
+    rewritten, so a later stage (the overview) reads every earlier report's headline figures.
     """
     from chiplib import data
 
+    if jobs is not None and jobs < 1:
+        raise PlanError(f"--jobs must be 1 or more, got {jobs} (default: one worker per core, {os.cpu_count()})")
+    if cell_timeout < 1:
+        raise PlanError(f"--cell-timeout must be 1 second or more, got {cell_timeout}")
     reports = load_plan(plan)
     if not reports:
         print(f"{plan} lists no reports: nothing to build")
         return 0
-    data.load()  # raises DataValidationError (exit 1) before any kernel starts
+    directory = Path(data_dir).resolve() if data_dir else data.data_dir()
+    os.environ["CHIPLIB_DATA"] = str(directory)  # the kernels read the same data directory
+    data.load(directory)  # raises DataValidationError (exit 1) before any kernel starts
     selected = plan_jobs(reports, only, overrides, plan.parent)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with build_lock(out) as note, terminate_as_interrupt():
+            if note:
+                print(note)
+            sweep_leftovers(out)
+            return _build_locked(reports, selected, out, directory, force, overrides, jobs, executor, progress, plan,
+                                 cell_timeout)
+    except BuildBusy as exc:
+        raise BuildError(str(exc)) from None
+    except OSError as exc:
+        where = exc.filename or out
+        raise BuildError(f"cannot write the reports: {where}: {exc.strerror or exc}; "
+                         "the reports already in place were left as they were") from None
+
+
+def _build_locked(reports: list[dict], selected: list[Job], out: Path, directory: Path, force: bool,
+                  overrides: dict[str, Any] | None, jobs: int | None, executor: Executor | None, progress: bool,
+                  plan: Path, cell_timeout: int) -> int:
     os.environ["CHIPLIB_REPORTS"] = str(out.resolve())   # read by the overview notebook's kernel
-    if (out / "figures.csv").exists():
-        shutil.copyfile(out / "figures.csv", out / "figures.previous.csv")
-    shared = shared_inputs_hash()
+    shared = shared_inputs_hash(directory)
     stage_of = {r["name"]: int(r.get("stage", 1)) for r in reports}
-    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # the banner: the only clock read
     banner = f"Built {built} from data {shared[:12]} with chiplib"
     results: list[Result] = []
     failures: list[str] = []
+    all_results: list[Result] = []
+    order = plan_order(reports)
+    rotated = False
     for stage in sorted({stage_of[job.report] for job in selected}):
         stage_shared = shared
         if stage > 1:  # later stages read the figures of the earlier ones
@@ -381,16 +507,21 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
             inputs_hash = job_hash(job, stage_shared)
             hit = None if force or overrides else cached_result(job, inputs_hash, out)
             (results.append(hit) if hit else todo.append((job, inputs_hash)))
-        fresh, failed = _run(todo, out, banner, jobs, executor, progress)
+        fresh, failed = _run(todo, out, banner, jobs, executor, progress, cell_timeout)
         results += fresh
         failures += failed
+        for result in results:  # a variant that now succeeds has no failed notebook to show
+            (out / "_failed" / f"{result.job.report}--{result.job.variant}.ipynb").unlink(missing_ok=True)
         # variants not rebuilt (--only) or failed keep their last good report and figures
         all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-        _write_atomic(out / "figures.csv", figures_table(all_results, plan_order(reports)))
-    _write_atomic(out / "index.html", index_page(all_results, reports, built, shared[:12]))
+        rotated |= _write_figures(out, figures_table(all_results, order), rotate=not rotated)
+    write_atomic(out / "index.html", index_page(all_results, reports, built, shared[:12]))
+    removed = _remove_orphans(out, reports)
     fresh_count = sum(1 for r in results if not r.cached)
     print(f"{fresh_count} built, {sum(1 for r in results if r.cached)} unchanged (cached), {len(failures)} failed "
           f"-> {out / 'index.html'}")
+    if removed:
+        print(f"removed {len(removed)} file(s) of variants no longer in the plan: {', '.join(removed)}")
     for failure in failures:
         print(f"FAILED {failure}")
     return 1 if failures else 0
@@ -402,12 +533,11 @@ def _other_cached(out: Path, have: set[str], reports: list[dict], plan_dir: Path
     for report in reports:
         for variant in report["variants"]:
             key = f"{report['name']}/{variant}"
-            path = out / ".cache" / f"{report['name']}--{variant}.json"
-            if key in have or not path.exists():
+            stored = None if key in have else _stored(out / ".cache" / f"{report['name']}--{variant}.json")
+            if stored is None:
                 continue
-            stored = json.loads(path.read_text(encoding="utf-8"))
             job = Job(report["name"], variant, plan_dir / report["notebook"], report["title"], report["question"],
                       stored.get("params", {}))
             if (out / job.html_name).exists():
-                found.append(Result(job, stored["figures"], stored["seconds"], cached=True))
+                found.append(Result(job, stored["figures"], stored.get("seconds", 0.0), cached=True))
     return found

@@ -19,14 +19,17 @@ from chiplib import __version__
 def _load(args: argparse.Namespace):
     from chiplib import data
 
-    return data.load(args.data_dir)
+    return data.load()
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from chiplib.data import data_dir
     from chiplib.validate import check
 
-    directory = Path(args.data_dir).resolve() if args.data_dir else data_dir()
+    directory = data_dir()
+    if not directory.is_dir():
+        print(f"error: data directory {directory} does not exist", file=sys.stderr)
+        return 1
     raw = check(directory)
     if raw.issues:
         print(f"{len(raw.issues)} problem(s) in {directory}:", file=sys.stderr)
@@ -48,10 +51,16 @@ def markdown_table(table) -> str:
 def cmd_chips(args: argparse.Namespace) -> int:
     from chiplib.data import coverage
 
-    table = coverage(_load(args)).reset_index()
+    dataset = _load(args)
+    table = coverage(dataset).reset_index()
     if args.country:
         countries = {c.upper() for c in args.country}
-        table = table[table["chip_id"].map(_load(args).chips["country"]).isin(countries)]
+        known = sorted(set(dataset.chips["country"]))
+        unknown = sorted(countries - set(known))
+        if unknown:
+            print(f"error: no chips from {', '.join(unknown)}; valid countries: {', '.join(known)}", file=sys.stderr)
+            return 2
+        table = table[table["chip_id"].map(dataset.chips["country"]).isin(countries)]
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False)
     elif args.format == "markdown":
@@ -64,14 +73,20 @@ def cmd_chips(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from chiplib.build import PlanError, build, parse_overrides
+    from chiplib.build import BuildError, BuildInterrupted, PlanError, build, parse_overrides
 
     try:
         return build(only=args.only, jobs=args.jobs, overrides=parse_overrides(args.param or []), force=args.force,
-                     progress=not args.quiet)
+                     progress=not args.quiet, cell_timeout=args.cell_timeout)
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BuildInterrupted as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 130
 
 
 def cmd_export_controls(args: argparse.Namespace) -> int:
@@ -93,6 +108,25 @@ def cmd_export_controls(args: argparse.Namespace) -> int:
         print(f"{rule.name} ({rule.rule_id}, effective {rule.effective})")
         print(table.round({"tpp": 0, "performance_density": 2}).to_string(index=False))
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _iso_date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export-controls", help="TPP, performance density and classification of every chip under a rule version",
         description="Classify every chip under one version of the US export rules (data/export_rules.yaml).")
     export.add_argument("--rule", default=None, help="rule id, e.g. oct2023 (default: the rule in force on --date)")
-    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="pick the rule in force on this date (default: the data's as-of date, the newest source access date)")
+    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", type=_iso_date, help="pick the rule in force on this date (default: the data's as-of date, the newest source access date)")
     export.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
     export.set_defaults(func=cmd_export_controls)
 
@@ -129,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the data, then render every report variant in notebooks/reports.yaml.")
     build.add_argument("--only", action="append", metavar="NAME",
                        help="build only this report or report/variant (repeatable)")
-    build.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: one per core)")
+    build.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                       help="worker processes, 1 or more (default: one per core)")
+    build.add_argument("--cell-timeout", type=_positive_int, default=600, metavar="SECONDS",
+                       help="fail a run when one cell takes longer than this (default: 600)")
     build.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                        help="override a parameter in every selected variant (value read as YAML: 8, true, fp8)")
     build.add_argument("--force", action="store_true", help="rebuild even when the inputs did not change")
@@ -139,13 +176,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every fault ends in a message on stderr and a non-zero exit, never a traceback
+    (1: the data or a run failed, or a file could not be written; 2: a bad option or name; 130: interrupted)."""
+    import os
+
     args = build_parser().parse_args(argv)
+    previous = os.environ.get("CHIPLIB_DATA")
+    if args.data_dir:  # every command, and every kernel a build starts, reads this directory
+        os.environ["CHIPLIB_DATA"] = str(Path(args.data_dir).resolve())
+    try:
+        return _dispatch(args)
+    finally:
+        if previous is None:
+            os.environ.pop("CHIPLIB_DATA", None)
+        else:
+            os.environ["CHIPLIB_DATA"] = previous
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     from chiplib.validate import DataValidationError
 
     try:
         return args.func(args)
     except DataValidationError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
         return 1
 
 

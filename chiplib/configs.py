@@ -174,8 +174,6 @@ def _reason(error) -> str:
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))
         return f"unknown key(s) {', '.join(map(repr, unknown))}; valid keys: {', '.join(allowed)}"
-    if error.validator == "required":
-        return str(error.message).replace("is a required property", "is required")
     if error.validator == "propertyNames":
         return f"name {error.instance!r} must be lowercase letters and digits joined by single '-'"
     if error.validator == "anyOf":
@@ -208,4 +206,13 @@ def problems(document: Any, name: str) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(SCHEMAS[name], format_checker=jsonschema.FormatChecker())
     errors = [leaf for error in validator.iter_errors(plain(document)) for leaf in specific(error)]
     errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
-    return [Problem(_path(error.absolute_path), _reason(error)) for error in errors]
+    found: list[Problem] = []
+    missing: dict[str, list[str]] = {}
+    for error in errors:
+        if error.validator == "required":  # one message per mapping, naming every missing key
+            key = str(error.message).split("'")[1]
+            missing.setdefault(_path(error.absolute_path), []).append(key)
+        else:
+            found.append(Problem(_path(error.absolute_path), _reason(error)))
+    found += [Problem(path, f"missing key(s) {', '.join(map(repr, sorted(keys)))}") for path, keys in missing.items()]
+    return sorted(found, key=lambda p: p.path)

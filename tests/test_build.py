@@ -62,7 +62,7 @@ def test_build_caches_and_a_failed_run_keeps_the_last_good_report(tmp_path, caps
     plan = _plan(tmp_path, "      good: {}\n      other: {precision: fp8}\n")
     assert build.build(plan=plan, out=out, progress=False) == 1
     printed = capsys.readouterr().out
-    assert "FAILED demo/other: cell #3 (from chiplib import charts, figures) raised ValueError: boom: fp8 asked" in printed
+    assert "FAILED demo/other: cell 3 of 5 (from chiplib import charts, figures) raised ValueError: boom: fp8 asked" in printed
     assert "0 built, 1 unchanged" in printed
     assert other.read_bytes() == before, "the last good report must survive a failed run"
     assert (out / "_failed" / "demo--other.ipynb").exists()
@@ -87,7 +87,7 @@ def test_plan_errors_name_the_problem(tmp_path):
     with pytest.raises(build.PlanError, match=r"unknown module .os.; valid modules: landscape, export_controls, clusters, memory, fab, software"):
         build.load_plan(plan)
     plan.write_text("reports:\n  - name: x\n")
-    with pytest.raises(build.PlanError, match=r"missing keys \['module', 'notebook', 'question', 'title', 'variants'\]"):
+    with pytest.raises(build.PlanError, match=r"key 'reports.0': missing key\(s\) 'module', 'notebook', 'question', 'title', 'variants'"):
         build.load_plan(plan)
     with pytest.raises(build.PlanError, match="matches no report or variant; valid names: landscape, export-controls, "):
         build.plan_jobs(build.load_plan(), only=["landscap"])

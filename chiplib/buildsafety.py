@@ -1,0 +1,131 @@
+"""What keeps a build from losing or mixing up reports: one build at a time, atomic writes,
+leftovers of killed builds swept away, and every process a build started stopped when it is interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOCK_NAME = ".build.lock"
+STAGING_PREFIX = "chiplib-build-"
+PARTIAL_SUFFIX = ".partial"
+
+
+class BuildBusy(RuntimeError):
+    """Another live build holds the reports folder's lock."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+@contextmanager
+def build_lock(out: Path) -> Iterator[str | None]:
+    """Hold ``out/.build.lock`` (holding our PID) for the duration; yields a note when a stale lock was
+    taken over. Raises BuildBusy naming the holder when a live build has it."""
+    path = out / LOCK_NAME
+    note = None
+    for _ in range(2):
+        try:
+            handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                holder = int(path.read_text().strip() or 0)
+            except (OSError, ValueError):
+                holder = 0
+            if holder and holder != os.getpid() and _alive(holder):
+                raise BuildBusy(f"another build (PID {holder}) is writing to {out}; wait for it to finish, "
+                                f"or remove {path} if that process is not a chiplib build") from None
+            path.unlink(missing_ok=True)
+            note = f"removed a stale lock left by PID {holder or 'unknown'} (no longer running)"
+            continue
+        with os.fdopen(handle, "w") as stream:
+            stream.write(f"{os.getpid()}\n")
+        break
+    else:
+        raise BuildBusy(f"cannot take the lock {path}")
+    try:
+        yield note
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def sweep_leftovers(out: Path) -> int:
+    """Remove staging folders and half-written files that a killed build left in ``out``; the number removed.
+    Call only while holding the lock (no live build is using them)."""
+    removed = 0
+    for path in out.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    for path in [*out.glob(f".*{PARTIAL_SUFFIX}"), *out.glob(f".cache/.*{PARTIAL_SUFFIX}")]:
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so that readers see the
+    old file or the new one, never half of one; the temporary file is removed when writing fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ignore_interrupts() -> None:
+    """Worker-process initializer: Ctrl-C is for the build process, which stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_descendants(timeout: float = 5.0) -> int:
+    """Terminate every process this one started (workers, their kernels), then kill what is left; the count."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        try:
+            child.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(children, timeout=timeout)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    return len(children)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C (KeyboardInterrupt) while the block runs, so both clean up the same way."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
