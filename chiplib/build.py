@@ -261,13 +261,14 @@ def _execute(job: Job, executed: Path, cell_timeout: int) -> None:
 
 def _reader_cell(executed: Path, index: int) -> tuple[int, int]:
     """(number, total) of executed cell ``index`` as a reader counts the stored notebook's cells from 1,
-    leaving out the parameters cell papermill injects."""
+    leaving out the cells papermill adds (the injected parameters; the error notes it adds afterwards)."""
     import nbformat
 
     try:
         cells = nbformat.read(executed, as_version=4).cells
     except (OSError, ValueError):
         return index + 1, 0
+    cells = [c for c in cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
     injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
     before = sum(1 for i in injected if i < index)
     return index - before + 1, len(cells) - len(injected)
