@@ -183,6 +183,12 @@ def _files_digest(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
+def input_files() -> list[Path]:
+    """chiplib's own files that shape a report: its code and templates (every file in the package)."""
+    package = Path(__file__).resolve().parent
+    return sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
 def shared_inputs_hash(data_dir: Path | None = None) -> str:
     """Hash of what every report depends on: every file in the data directory in use (and its path),
     chiplib's code and templates, and the versions of :data:`KEY_LIBRARIES`."""
@@ -193,7 +199,7 @@ def shared_inputs_hash(data_dir: Path | None = None) -> str:
     directory = Path(data_dir).resolve() if data_dir else data.data_dir()
     package = Path(__file__).resolve().parent
     data_files = [p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    code_files = [p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"]
+    code_files = input_files()
 
     def installed(name: str) -> str:
         try:

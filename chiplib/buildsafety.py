@@ -96,11 +96,21 @@ def ignore_interrupts() -> None:
 
 
 def stop_descendants(timeout: float = 5.0) -> int:
-    """Terminate every process this one started (workers, their kernels), then kill what is left; the count."""
+    """Stop every process this one started: workers are killed at once (their work is being discarded),
+    then their kernels are asked to end and killed if they do not; the count."""
     import psutil
 
-    children = psutil.Process().children(recursive=True)
+    me = psutil.Process()
+    children = me.children(recursive=True)
+    workers = me.children(recursive=False)
+    for worker in workers:
+        try:
+            worker.kill()
+        except psutil.NoSuchProcess:
+            pass
     for child in children:
+        if child in workers:
+            continue
         try:
             child.terminate()
         except psutil.NoSuchProcess:

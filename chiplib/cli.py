@@ -76,8 +76,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from chiplib.build import BuildError, BuildInterrupted, PlanError, build, parse_overrides
 
     try:
+        options = {"plan": Path(args.plan).resolve()} if args.plan else {}
+        if args.out:
+            options["out"] = Path(args.out).resolve()
         return build(only=args.only, jobs=args.jobs, overrides=parse_overrides(args.param or []), force=args.force,
-                     progress=not args.quiet, cell_timeout=args.cell_timeout)
+                     progress=not args.quiet, cell_timeout=args.cell_timeout, **options)
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -170,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                        help="override a parameter in every selected variant (value read as YAML: 8, true, fp8)")
     build.add_argument("--force", action="store_true", help="rebuild even when the inputs did not change")
+    build.add_argument("--plan", metavar="FILE", default=None, help="build plan (default: notebooks/reports.yaml)")
+    build.add_argument("--out", metavar="DIR", default=None, help="reports folder (default: reports/)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(func=cmd_build)
     return parser

@@ -174,7 +174,7 @@ def _reason(error) -> str:
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))
         return f"unknown key(s) {', '.join(map(repr, unknown))}; valid keys: {', '.join(allowed)}"
-    if error.validator == "propertyNames":
+    if "propertyNames" in error.schema_path:
         return f"name {error.instance!r} must be lowercase letters and digits joined by single '-'"
     if error.validator == "anyOf":
         return f"{error.instance!r} is not valid here ({error.schema.get('description', 'see the file header')})"

@@ -115,8 +115,8 @@ def _decode(data: bytes, table: str, raw: RawTables) -> str:
         try:
             line.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raw.add(table, number, "", f"not UTF-8 (byte 0x{line[exc.start]:02x} at character {exc.start + 1}); "
-                                       "save the file as UTF-8")
+            raw.add(table, number, "", f"not UTF-8 (byte 0x{line[exc.start]:02x} at position {exc.start + 1} "
+                                       "of the line); save the file as UTF-8")
     return data.decode("utf-8", errors="replace")
 
 
@@ -278,10 +278,11 @@ def _read_yaml(data_dir: Path, name: str, raw: RawTables, *, lenient: bool = Fal
 
 
 def _yaml_refs(raw: RawTables, name: str, pairs) -> None:
-    """``pairs`` of (key path, value, allowed values, what): a value not among the allowed ones is reported."""
-    for path, value, allowed, what in pairs:
-        if value not in allowed:
-            raw.issues.append(DataIssue(name, 0, path, f"unknown {what} {value!r}"))
+    """``pairs`` of (key path, value, allowed values, (what, where)): a value not among the allowed ones is
+    reported; allowed None means the file defining them is itself broken (already reported)."""
+    for path, value, allowed, (what, where) in pairs:
+        if allowed is not None and value not in allowed:
+            raw.issues.append(DataIssue(name, 0, path, f"unknown {what} {value!r} (not in {where})"))
 
 
 def _check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
@@ -290,13 +291,13 @@ def _check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
     from chiplib.export_controls import parse_rules
 
     chips, sources = _known(raw, "chips", "chip_id"), _known(raw, "sources", "source_id")
-    defined: dict[str, set[str]] = {"rules": set(), "hbm_scenarios": set()}
+    defined: dict[str, set[str] | None] = {"rules": None, "hbm_scenarios": None}  # None: file broken or absent
     rules_doc = _read_yaml(data_dir, configs.RULES_FILE, raw, lenient=True)  # parse_rules checks any structure
     if isinstance(rules_doc, dict):
         rules, found = parse_rules(rules_doc, sources)
         raw.issues.extend(DataIssue(configs.RULES_FILE, 0, "", problem) for problem in found)
-        defined["rules"] = {r.rule_id for r in rules}
-        _yaml_refs(raw, configs.RULES_FILE, ((f"china_parts.{i}", chip, chips, "chip_id (not in chips.csv)")
+        defined["rules"] = {r.rule_id for r in rules} if not found else None
+        _yaml_refs(raw, configs.RULES_FILE, ((f"china_parts.{i}", chip, chips, ("chip_id", "chips.csv"))
                                               for i, chip in enumerate(rules_doc.get("china_parts", []))))
     hbm_doc = _read_yaml(data_dir, configs.HBM_SCENARIOS_FILE, raw)
     if hbm_doc is not None:
@@ -304,23 +305,23 @@ def _check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
         subjects = _known(raw, "hbm_supply", "subject")
         for name, spec in hbm_doc["scenarios"].items():
             _yaml_refs(raw, configs.HBM_SCENARIOS_FILE, [
-                *((f"scenarios.{name}.subjects.{i}", s, subjects, "subject (not in hbm_supply.csv)")
+                *((f"scenarios.{name}.subjects.{i}", s, subjects, ("subject", "hbm_supply.csv"))
                   for i, s in enumerate(spec["subjects"])),
-                *((f"scenarios.{name}.chips.{i}", c, chips, "chip_id (not in chips.csv)")
+                *((f"scenarios.{name}.chips.{i}", c, chips, ("chip_id", "chips.csv"))
                   for i, c in enumerate(spec["chips"]))])
     fab_doc = _read_yaml(data_dir, configs.FAB_SCENARIOS_FILE, raw)
     if fab_doc is not None:
         subjects = _known(raw, "fab_estimates", "subject")
-        refs = [("chip", fab_doc["chip"], chips, "chip_id (not in chips.csv)"),
-                ("die_chip", fab_doc["die_chip"], chips, "chip_id (not in chips.csv)")]
+        refs = [("chip", fab_doc["chip"], chips, ("chip_id", "chips.csv")),
+                ("die_chip", fab_doc["die_chip"], chips, ("chip_id", "chips.csv"))]
         for name, spec in fab_doc["scenarios"].items():
             for key, value in spec.items():
                 where = f"scenarios.{name}.{key}"
                 if isinstance(value, dict) and "from" in value:
-                    refs.append((where + ".from", value["from"], subjects, "estimate subject (not in fab_estimates.csv)"))
+                    refs.append((where + ".from", value["from"], subjects, ("estimate subject", "fab_estimates.csv")))
                 elif isinstance(value, dict):
                     refs.append((where + ".scenario", value["scenario"], defined["hbm_scenarios"],
-                                 f"HBM scenario (not in {configs.HBM_SCENARIOS_FILE})"))
+                                 ("HBM scenario", configs.HBM_SCENARIOS_FILE)))
                 elif isinstance(value, list) and value[0] > value[1]:
                     raw.issues.append(DataIssue(configs.FAB_SCENARIOS_FILE, 0, where, f"low {value[0]} is above high {value[1]}"))
         _yaml_refs(raw, configs.FAB_SCENARIOS_FILE, refs)
@@ -367,7 +368,7 @@ SYSTEM_CLAIM_METRICS = ("fp4_dense", "fp8_dense", "fp16_dense", "memory_capacity
                         "scaleup_bandwidth", "power", "compute_per_watt_fp16")
 
 
-def _check_claims(raw: RawTables, defined: dict[str, set[str]]) -> None:
+def _check_claims(raw: RawTables, defined: dict[str, set[str] | None]) -> None:
     """Each claim names what its test reads, and those things exist."""
     metrics = raw.frames["metrics"]
     names = {
@@ -393,7 +394,7 @@ def _check_claims(raw: RawTables, defined: dict[str, set[str]]) -> None:
                     raw.add("claims", line, "claimed", f"test {row.test} needs a claimed text and unit 'text'")
             elif value is None:
                 raw.add("claims", line, column, f"test {row.test} needs a {kind} in '{column}'")
-            elif value not in names[kind]:
+            elif names[kind] is not None and value not in names[kind]:  # None: its YAML file is broken
                 valid = sorted(names[kind])
                 shown = ", ".join(valid[:12]) + (", ..." if len(valid) > 12 else "")
                 raw.add("claims", line, column, f"unknown {kind} {value!r} (test {row.test}); valid: {shown}")

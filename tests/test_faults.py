@@ -1,0 +1,355 @@
+"""The fault battery: bad input and hostile-but-fair use, each answered with a message and nothing lost.
+
+Each test names the battery case it covers (see the README's "Faults and what the build does").
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from chiplib import build, buildsafety, configs
+from chiplib.cli import main
+from chiplib.validate import check
+from conftest import TABLES, write_tables
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+
+def _data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def _issues(directory: Path) -> list[str]:
+    return [str(issue) for issue in check(directory).issues]
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    """A notebook with a landscape-style parameters cell followed by ``cells``."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("# Fault test"))
+    nb.cells.append(nbformat.v4.new_code_cell('reference = "nvidia-h100-sxm"\nprecision = "fp16"\ninclude_roadmap = True',
+                                              metadata={"tags": ["parameters"]}))
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def _plan(directory: Path, reports: list[tuple[str, str, dict, int]]) -> Path:
+    """A plan of (name, notebook, variants, stage) reports, all checked as landscape parameters."""
+    lines = ["reports:"]
+    for name, notebook, variants, stage in reports:
+        body = ", ".join(f"{v}: {{{', '.join(f'{k}: {x}' for k, x in p.items())}}}" for v, p in variants.items())
+        lines += [f"  - name: {name}", f"    notebook: {notebook}", "    module: landscape", f"    title: {name} title",
+                  f"    question: {name}?", f"    stage: {stage}", f"    variants: {{{body}}}"]
+    plan = directory / "reports.yaml"
+    plan.write_text("\n".join(lines) + "\n")
+    return plan
+
+
+RECORD = 'from chiplib import figures\nfigures.record("answer", "The answer", 42, "", ["epoch-ml-hardware"])'
+
+
+# ----------------------------------------------------------------------------- 3. stale reports
+
+def test_every_yaml_file_and_template_is_a_cache_input(tmp_path):
+    """Battery 3: editing export_rules.yaml (or any data file, or a template) changes every report's key."""
+    copy = _data_copy(tmp_path)
+    before = build.shared_inputs_hash(copy)
+    for name in ("export_rules.yaml", "fab_scenarios.yaml", "hbm_scenarios.yaml", "software_rubric.yaml"):
+        path = copy / name
+        original = path.read_text()
+        path.write_text(original + "\n# edited\n")
+        assert build.shared_inputs_hash(copy) != before, name
+        path.write_text(original)
+    assert build.shared_inputs_hash(copy) == before
+    assert build.shared_inputs_hash(DATA) != before, "the data directory in use is part of the key"
+    hashed = {p.relative_to(REPO / "chiplib").as_posix() for p in build.input_files()}
+    assert {"templates/index.html.j2", "templates/report/index.html.j2", "templates/report/conf.json",
+            "build.py", "safe.py"} <= hashed
+
+
+def test_a_rules_edit_rebuilds_and_data_dir_reaches_the_kernels(tmp_path, capsys):
+    """Battery 3: `--data-dir X build` builds from X, and a threshold edit in X's rules file rebuilds."""
+    copy = _data_copy(tmp_path)
+    notebooks = tmp_path / "notebooks"
+    _notebook(notebooks / "dirs.ipynb", 'from chiplib import data, figures\n'
+              'figures.record("chips", "Chips", len(data.load().chips), "", ["epoch-ml-hardware"])\n'
+              'figures.record("dir", "Data", data.data_dir().name, "", ["epoch-ml-hardware"])')
+    plan = _plan(notebooks, [("dirs", "dirs.ipynb", {"a": {}}, 1)])
+    out = tmp_path / "reports"
+    chips = copy / "chips.csv"
+    chips.write_text(chips.read_text().rstrip("\n").rsplit("\n", 1)[0] + "\n")  # one chip fewer than data/
+    args = ["--data-dir", str(copy), "build", "--plan", str(plan), "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    figures = (out / "figures.csv").read_text()
+    assert "dirs,a,dir,Data,data," in figures and "dirs,a,chips,Chips,65.0," in figures
+    capsys.readouterr()
+    rules = copy / "export_rules.yaml"
+    rules.write_text(rules.read_text().replace('[tpp, ">=", 4800]]}', '[tpp, ">=", 4000]]}', 1))
+    assert main(args) == 0
+    assert "1 built, 0 unchanged" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- 4. silent misreadings
+
+def test_duplicate_variant_names_are_refused(tmp_path):
+    """Battery 4: a variant named twice no longer replaces a good report with another's content."""
+    _notebook(tmp_path / "demo.ipynb", RECORD)
+    plan = tmp_path / "reports.yaml"
+    plan.write_text("reports:\n  - name: demo\n    notebook: demo.ipynb\n    module: landscape\n    title: t\n"
+                    "    question: q\n    variants:\n      a: {}\n      a: {precision: fp8}\n")
+    with pytest.raises(build.PlanError, match=r"reports.yaml:9: duplicate key 'a' \(first given on line 8\)"):
+        build.load_plan(plan)
+    plan.write_text(plan.read_text().replace("      a: {precision: fp8}\n", "      B/x: {}\n"))
+    with pytest.raises(build.PlanError, match="name 'B/x' must be lowercase letters and digits"):
+        build.load_plan(plan)
+
+
+@pytest.mark.parametrize("name, old, new, expected", [
+    ("export_rules.yaml", "applies_to: [NVIDIA, AMD]", "applies-to: [NVIDIA, AMD]",
+     "export_rules.yaml: key 'tests.h20_letter.0' unknown key(s) 'applies-to'; valid keys: applies_to,"),
+    ("fab_scenarios.yaml", "    hbm_drawdown: [0.33, 0.67]", "    hbm_drawdwn: [0.33, 0.67]",
+     "fab_scenarios.yaml: key 'scenarios.base' missing key(s) 'hbm_drawdown'"),
+    ("fab_scenarios.yaml", "{from: smic-ai-chip-capacity}", "{from: smic-capacity}",
+     "fab_scenarios.yaml: key 'scenarios.base.wafers_per_month.from' unknown estimate subject 'smic-capacity' "
+     "(not in fab_estimates.csv)"),
+    ("hbm_scenarios.yaml", "chips: [huawei-ascend-910c]", "chips: [huawei-ascend-9100]",
+     "hbm_scenarios.yaml: key 'scenarios.stockpile.chips.0' unknown chip_id 'huawei-ascend-9100' (not in chips.csv)"),
+    ("software_rubric.yaml", "developer: {programming_model: 1,", "developer: {programing_model: 1,",
+     "software_rubric.yaml: key 'profiles.developer' weights must name every criterion once "
+     "(missing: ['programming_model'], unknown: ['programing_model'])"),
+    ("hbm_scenarios.yaml", "  stockpile:\n", "  stockpile:\n    description: x\n",
+     "hbm_scenarios.yaml:7: duplicate key 'description' (first given on line 6)"),
+    ("fab_scenarios.yaml", "die_stock: [0, 0]", "die_stock: [0, 0",
+     "fab_scenarios.yaml:26: expected ',' or ']', but got ':'"),
+])
+def test_yaml_mistakes_are_reported_by_validate(tmp_path, name, old, new, expected):
+    """Battery 4 and 5: unknown keys, dangling names, duplicate keys and syntax errors in the data's YAML files."""
+    copy = _data_copy(tmp_path)
+    path = copy / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    issues = _issues(copy)
+    assert any(issue.startswith(expected) for issue in issues), issues
+    assert all(issue.startswith(name) for issue in issues), "no follow-on errors in the files that use this one"
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("c99,A claim,Someone,epoch-ml-hardware,2025,chip_metric,huawei-ascend-999,,fp16_dense,1000,,,TFLOPS,0.05,",
+     "claims.csv:35: column 'subject' unknown chip 'huawei-ascend-999' (test chip_metric)"),
+    ("c99,A claim,Someone,epoch-ml-hardware,2025,classification,huawei-ascend-910c,,oct2030,3A090,,,text,0,",
+     "claims.csv:35: column 'metric' unknown rule 'oct2030' (test classification)"),
+    ("c99,A claim,Someone,epoch-ml-hardware,2025,chip_ratio,huawei-ascend-910c,,fp16_dense,lots,,,ratio,0.05,",
+     "claims.csv:35: column 'claimed' 'lots' is not a number (test chip_ratio)"),
+])
+def test_claims_are_validated_like_every_fact_table(tmp_path, row, expected):
+    """Battery 4: a bad subject used to pass validation and crash the claims code."""
+    copy = _data_copy(tmp_path)
+    with (copy / "claims.csv").open("a") as stream:
+        stream.write(row + "\n")
+    assert expected in "\n".join(_issues(copy))
+
+
+def test_header_only_core_table_is_an_error(tmp_path, capsys):
+    """Battery 4: a header-only chip_specs.csv passed as "data OK"."""
+    directory = write_tables(tmp_path / "d", chip_specs_csv=TABLES["chip_specs.csv"].splitlines()[0] + "\n")
+    assert main(["--data-dir", str(directory), "validate"]) == 1
+    assert "chip_specs.csv:1: table has a header but no rows" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- 5. messages, not tracebacks
+
+def test_non_utf8_bytes_are_reported_with_file_and_line(tmp_path):
+    directory = write_tables(tmp_path / "d")
+    path = directory / "chips.csv"
+    path.write_bytes(path.read_bytes().replace(b"Cut-down X1", b"Cut-down X1 \xff"))
+    issues = _issues(directory)
+    assert issues == ["chips.csv:3: not UTF-8 (byte 0xff at position 73 of the line); save the file as UTF-8"]
+
+
+def test_a_byte_order_mark_is_named_once(tmp_path):
+    directory = write_tables(tmp_path / "d")
+    path = directory / "chips.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert _issues(directory) == ["chips.csv:1: file starts with a UTF-8 byte-order mark (BOM); "
+                                  "save it as UTF-8 without BOM"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", "--jobs", "-1"], "argument --jobs: must be 1 or more, got -1"),
+    (["build", "--jobs", "0"], "argument --jobs: must be 1 or more, got 0"),
+    (["build", "--cell-timeout", "soon"], "argument --cell-timeout: expected a whole number, got 'soon'"),
+    (["export-controls", "--date", "2025-99-99"], "argument --date: expected a date as YYYY-MM-DD, got '2025-99-99'"),
+])
+def test_bad_options_end_in_one_line_and_exit_2(args, message):
+    run = subprocess.run([sys.executable, "-m", "chiplib.cli", *args], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_unknown_country_lists_the_valid_ones(capsys):
+    assert main(["chips", "--country", "ZZ"]) == 2
+    assert capsys.readouterr().err.strip() == "error: no chips from ZZ; valid countries: CN, US"
+
+
+def test_an_unwritable_reports_folder_is_one_line(tmp_path, capsys):
+    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = main(["build", "--plan", str(plan), "--out", str(blocker / "reports"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: cannot write the reports: ") and "Not a directory" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_full_disk_keeps_the_last_good_reports_and_leaves_no_partial_file(tmp_path, capsys, monkeypatch):
+    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    out = tmp_path / "reports"
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    good = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    real_replace = os.replace
+
+    def disk_full(src, dst, *a, **k):
+        if str(dst).endswith("index.html"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(buildsafety.os, "replace", disk_full)
+    assert main(["build", "--plan", str(plan), "--out", str(out), "--quiet", "--force"]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}.keys() == good.keys()
+    assert (out / "index.html").read_bytes() == good["index.html"]
+    assert not list(out.rglob("*.partial")) and not list(out.glob("chiplib-build-*"))
+
+
+# ----------------------------------------------------------------------------- 6. interruption, concurrency, hangs
+
+def test_a_second_build_is_refused_while_one_runs_and_a_stale_lock_is_taken_over(tmp_path, capsys):
+    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    out = tmp_path / "reports"
+    out.mkdir()
+    holder = subprocess.Popen(["sleep", "60"])
+    try:
+        (out / ".build.lock").write_text(f"{holder.pid}\n")
+        assert main(["build", "--plan", str(plan), "--out", str(out), "--quiet"]) == 1
+        assert f"another build (PID {holder.pid}) is writing to {out}" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["build", "--plan", str(plan), "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert f"removed a stale lock left by PID {holder.pid}" in printed and "1 built" in printed
+    assert not (out / ".build.lock").exists()
+
+
+def test_leftovers_of_a_killed_build_are_swept(tmp_path):
+    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    out = tmp_path / "reports"
+    (out / "chiplib-build-dead").mkdir(parents=True)
+    (out / "chiplib-build-dead" / "x.ipynb").write_text("{}")
+    (out / ".index.html.abc.partial").write_text("half")
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    assert not list(out.glob("chiplib-build-*")) and not list(out.glob("*.partial"))
+
+
+def test_a_hanging_cell_fails_the_run_at_the_time_limit(tmp_path, capsys):
+    _notebook(tmp_path / "nb" / "hang.ipynb", "import time\ntime.sleep(600)")
+    plan = _plan(tmp_path / "nb", [("hang", "hang.ipynb", {"a": {}}, 1)])
+    start = time.monotonic()
+    assert main(["build", "--plan", str(plan), "--out", str(tmp_path / "r"), "--quiet", "--cell-timeout", "3"]) == 1
+    assert time.monotonic() - start < 60
+    assert "FAILED hang/a: a cell ran longer than the 3 s limit (--cell-timeout) and was stopped" in capsys.readouterr().out
+
+
+def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
+    notebooks = tmp_path / "nb"
+    _notebook(notebooks / "quick.ipynb", RECORD)
+    _notebook(notebooks / "slow.ipynb", "import time\ntime.sleep(600)")
+    out = tmp_path / "reports"
+    plan = _plan(notebooks, [("quick", "quick.ipynb", {"a": {}}, 1)])
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    good = (out / "quick--a.html").read_bytes()
+    plan = _plan(notebooks, [("quick", "quick.ipynb", {"a": {}}, 1),
+                             ("slow", "slow.ipynb", {"a": {}, "b": {"precision": "fp8"}, "c": {"include_roadmap": "false"}}, 1)])
+    run = subprocess.Popen([sys.executable, "-m", "chiplib.cli", "build", "--plan", str(plan), "--out", str(out),
+                            "--quiet", "--force", "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(run.pid)
+    deadline = time.monotonic() + 90
+    kernels: list[psutil.Process] = []
+    while time.monotonic() < deadline and len(kernels) < 2:  # wait until two kernels run the slow notebook
+        time.sleep(0.5)
+        kernels = [p for p in parent.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    assert len(kernels) >= 2, "the build should have started its kernels"
+    time.sleep(2)
+    descendants = parent.children(recursive=True)
+    started = time.monotonic()
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err
+    assert time.monotonic() - started < 30, "Ctrl-C must not wait for the remaining runs"
+    assert "interrupted:" in err and "Traceback" not in err
+    time.sleep(1)
+    assert not [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not list(out.glob("chiplib-build-*")) and not (out / ".build.lock").exists()
+    assert (out / "quick--a.html").exists() and not (out / "slow--a.html").exists()
+    assert len(good) > 0
+
+
+# ----------------------------------------------------------------------------- 7. tidy outputs
+
+def test_no_op_build_runs_nothing_even_with_a_second_stage(tmp_path, capsys):
+    notebooks = tmp_path / "nb"
+    _notebook(notebooks / "demo.ipynb", RECORD)
+    _notebook(notebooks / "later.ipynb", RECORD)
+    plan = _plan(notebooks, [("demo", "demo.ipynb", {"a": {}}, 1), ("later", "later.ipynb", {"a": {}}, 2)])
+    out = tmp_path / "reports"
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    # a changed stage-1 figure, then two builds: the second must run nothing
+    _notebook(notebooks / "demo.ipynb", RECORD.replace("42", "43"))
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    assert "demo,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()
+    capsys.readouterr()
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    assert "0 built, 2 unchanged (cached), 0 failed" in capsys.readouterr().out
+    assert "demo,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()
+
+
+def test_failed_notebooks_and_orphans_are_cleared(tmp_path, capsys):
+    notebooks = tmp_path / "nb"
+    _notebook(notebooks / "demo.ipynb", 'if precision == "fp8":\n    raise ValueError("no fp8")\n' + RECORD)
+    out = tmp_path / "reports"
+    good = _plan(notebooks, [("demo", "demo.ipynb", {"a": {}, "gone": {"include_roadmap": "false"}}, 1)])
+    assert build.build(plan=good, out=out, progress=False) == 0
+    bad = _plan(notebooks, [("demo", "demo.ipynb", {"a": {"precision": "fp8"}, "gone": {"include_roadmap": "false"}}, 1)])
+    assert build.build(plan=bad, out=out, progress=False) == 1
+    assert (out / "_failed" / "demo--a.ipynb").exists()
+    # the fix: back to the parameters whose report is still cached
+    fixed = _plan(notebooks, [("demo", "demo.ipynb", {"a": {}}, 1)])
+    capsys.readouterr()
+    assert build.build(plan=fixed, out=out, progress=False) == 0
+    printed = capsys.readouterr().out
+    assert "0 built, 1 unchanged" in printed
+    assert not (out / "_failed" / "demo--a.ipynb").exists(), "a variant that succeeds has no failed notebook"
+    assert not (out / "demo--gone.html").exists() and not (out / ".cache" / "demo--gone.json").exists()
+    assert "removed 2 file(s) of variants no longer in the plan: .cache/demo--gone.json, demo--gone.html" in printed
+    assert "demo--gone" not in (out / "index.html").read_text()
