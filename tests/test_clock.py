@@ -1,0 +1,84 @@
+"""No output reads the clock: the same commit gives the same reports on any day.
+
+Two checks: a static one (no code in chiplib or the notebooks reads the clock, except the build
+banner) and a dynamic one (every notebook's checked outputs are identical under two fake dates two
+years apart, with libfaketime reaching the kernels).
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FAKETIME = shutil.which("faketime")
+#: Attribute calls that read the wall clock (datetime.now, date.today, time.localtime, pd.Timestamp.now ...).
+CLOCK_ATTRIBUTES = {"now", "today", "utcnow", "localtime", "gmtime", "ctime", "asctime"}
+#: Strings that ask pandas or numpy for the current time.
+CLOCK_STRINGS = {"now", "today"}
+#: The one place allowed to read the clock: the build banner ("Built <time> ...").
+ALLOWED = {("chiplib/build.py", "_build_locked")}
+
+
+def _clock_reads(tree: ast.AST, where: str) -> set[tuple[str, str]]:
+    found = set()
+    functions = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for child in ast.walk(node):
+                functions.setdefault(id(child), node.name)
+    for node in ast.walk(tree):
+        hit = False
+        if isinstance(node, ast.Attribute) and node.attr in CLOCK_ATTRIBUTES:
+            hit = True
+        if isinstance(node, ast.Attribute) and node.attr == "time" and isinstance(node.value, ast.Name) \
+                and node.value.id == "time":
+            hit = True
+        if isinstance(node, ast.Call) and any(isinstance(a, ast.Constant) and a.value in CLOCK_STRINGS for a in node.args):
+            hit = True
+        if hit:
+            found.add((where, functions.get(id(node), "<module>")))
+    return found
+
+
+def clock_reads() -> set[tuple[str, str]]:
+    """(file, function) of every clock read in chiplib and in the notebooks' code cells."""
+    found = set()
+    for path in sorted((REPO / "chiplib").rglob("*.py")):
+        found |= _clock_reads(ast.parse(path.read_text(encoding="utf-8")), path.relative_to(REPO).as_posix())
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "code":
+                found |= _clock_reads(ast.parse(cell.source), f"{path.relative_to(REPO).as_posix()} cell {index + 1}")
+    return found
+
+
+def test_the_scanner_finds_clock_reads():
+    code = ("import datetime as dt, time\nimport pandas as pd\n"
+            "a = dt.date.today()\nb = time.time()\nc = pd.Timestamp('now')\ndef f():\n    return dt.datetime.now()\n")
+    assert _clock_reads(ast.parse(code), "x.py") == {("x.py", "<module>"), ("x.py", "f")}
+    assert not _clock_reads(ast.parse("import time\nt = time.perf_counter()\nd.strftime('%Y')\n"), "y.py")
+
+
+def test_only_the_build_banner_reads_the_clock():
+    assert clock_reads() == ALLOWED
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(FAKETIME is None, reason="libfaketime is not installed (Debian package 'faketime'); .ci/run installs it")
+@pytest.mark.parametrize("when", ["2025-12-01 09:00:00", "2027-12-01 18:00:00"])
+def test_notebook_outputs_do_not_depend_on_the_date(when):
+    """nbval compares every checked output with the stored one: both fake dates must give the same."""
+    probe = subprocess.run([FAKETIME, "-f", f"@{when}", sys.executable, "-c",
+                            "import datetime; print(datetime.date.today())"], capture_output=True, text=True, timeout=60)
+    assert probe.stdout.strip() == when[:10], "libfaketime must reach Python"
+    run = subprocess.run([FAKETIME, "-f", f"@{when}", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "--nbval-lax", "--nbval-current-env", str(REPO / "notebooks")],
+                         capture_output=True, text=True, cwd=REPO, timeout=1200)
+    assert run.returncode == 0, run.stdout[-3000:]
