@@ -28,7 +28,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -472,12 +473,14 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
         print(f"{plan} lists no reports: nothing to build")
         return 0
     directory = Path(data_dir).resolve() if data_dir else data.data_dir()
-    os.environ["CHIPLIB_DATA"] = str(directory)  # the kernels read the same data directory
     data.load(directory)  # raises DataValidationError (exit 1) before any kernel starts
-    selected = plan_jobs(reports, only, overrides, plan.parent)
+    with _environment(CHIPLIB_DATA=str(directory)):  # parameter choices come from the same data
+        selected = plan_jobs(reports, only, overrides, plan.parent)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        with build_lock(out) as note, terminate_as_interrupt():
+        # workers and kernels read the same data directory; the overview reads this build's figures
+        with _environment(CHIPLIB_DATA=str(directory), CHIPLIB_REPORTS=str(out.resolve())), \
+                build_lock(out) as note, terminate_as_interrupt():
             if note:
                 print(note)
             sweep_leftovers(out)
@@ -491,10 +494,24 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
                          "the reports already in place were left as they were") from None
 
 
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _build_locked(reports: list[dict], selected: list[Job], out: Path, directory: Path, force: bool,
                   overrides: dict[str, Any] | None, jobs: int | None, executor: Executor | None, progress: bool,
                   plan: Path, cell_timeout: int) -> int:
-    os.environ["CHIPLIB_REPORTS"] = str(out.resolve())   # read by the overview notebook's kernel
     shared = shared_inputs_hash(directory)
     stage_of = {r["name"]: int(r.get("stage", 1)) for r in reports}
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # the banner: the only clock read

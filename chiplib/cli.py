@@ -41,13 +41,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def markdown_table(table) -> str:
-    """A pandas frame as a GitHub-flavoured Markdown table (no index)."""
-    rows = [list(map(str, table.columns)), ["---"] * len(table.columns)]
-    rows += [[str(value) for value in record] for record in table.itertuples(index=False)]
-    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
-
-
 def cmd_chips(args: argparse.Namespace) -> int:
     from chiplib.data import coverage
 
@@ -64,6 +57,8 @@ def cmd_chips(args: argparse.Namespace) -> int:
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False)
     elif args.format == "markdown":
+        from chiplib.safe import markdown_table
+
         print(markdown_table(table))
     else:
         print(table.to_string(index=False))

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from chiplib import data
-from chiplib.cli import markdown_table
+from chiplib.safe import markdown_table
 
 README = Path(__file__).resolve().parent.parent / "data" / "README.md"
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"

@@ -6,7 +6,8 @@ shows it as the characters it is. Notebooks and report prose use the helpers her
 - :func:`md` formats a Markdown template (written in code, so its own Markdown is kept) with values
   from the data, escaping each value for Markdown and HTML;
 - :func:`markdown` does the same and returns an object Jupyter displays as Markdown;
-- :func:`table` turns a DataFrame into a pandas Styler whose cells, index and headers are HTML-escaped.
+- :func:`table` turns a DataFrame into a pandas Styler whose cells, index and headers are HTML-escaped;
+- :func:`markdown_table` writes a DataFrame as a Markdown table with every cell escaped.
 """
 
 from __future__ import annotations
@@ -79,3 +80,10 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | str | None = None, *
             styler = styler.format(given, escape="html", na_rep=na_rep)
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     return styler if index else styler.hide(axis="index")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a GitHub-flavoured Markdown table (no index), every header and cell escaped by :func:`text`."""
+    rows = [[text(column) for column in frame.columns], ["---"] * len(frame.columns)]
+    rows += [[text(value) for value in record] for record in frame.itertuples(index=False)]
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
