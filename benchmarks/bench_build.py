@@ -6,7 +6,8 @@
 (d) a forced rebuild with one worker, to separate parallelism from per-run overhead.
 
 Run with `make bench` or `.venv/bin/python benchmarks/bench_build.py`. Everything is written
-to a temporary directory; reports/ is untouched. Prints wall times; not a test.
+to a temporary directory; reports/ is untouched. Prints wall times and the peak memory of the
+whole process tree (build, workers, kernels; resident set sizes summed, sampled every 0.1 s); not a test.
 """
 
 from __future__ import annotations
@@ -16,18 +17,47 @@ import io
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 from chiplib import build
 
 
+class PeakMemory:
+    """Peak of the summed resident memory of this process and all its descendants, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.1):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += process.memory_info().rss
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def timed(label: str, **kwargs) -> float:
     start = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), PeakMemory() as memory:
         code = build.build(progress=False, **kwargs)
     seconds = time.perf_counter() - start
-    print(f"{label:44s} {seconds:6.2f} s (exit {code})")
+    print(f"{label:44s} {seconds:6.2f} s (exit {code}), peak memory {memory.peak / 2**30:.2f} GiB")
     return seconds
 
 
