@@ -30,10 +30,10 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 docs: $(STAMP)
-	$(BIN)/python -m chiplib.docs
+	$(BIN)/python -m chiplib.build.docs
 
 notebooks refresh: $(STAMP)
-	$(BIN)/python -m chiplib.nbstore notebooks/*.ipynb
+	$(BIN)/python -m chiplib.build.nbstore notebooks/*.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py

@@ -24,7 +24,7 @@ def _load(args: argparse.Namespace):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from chiplib.data import data_dir
-    from chiplib.validate import check
+    from chiplib.data.validate import check
 
     directory = data_dir()
     if not directory.is_dir():
@@ -57,7 +57,7 @@ def cmd_chips(args: argparse.Namespace) -> int:
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False)
     elif args.format == "markdown":
-        from chiplib.safe import markdown_table
+        from chiplib.present.safe import markdown_table
 
         print(markdown_table(table))
     else:
@@ -89,7 +89,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_export_controls(args: argparse.Namespace) -> int:
     from chiplib import data
-    from chiplib import export_controls as ec
+    from chiplib.models import export_controls as ec
 
     ds = _load(args)
     try:
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from chiplib.validate import DataValidationError
+    from chiplib.data import DataValidationError
 
     try:
         return args.func(args)

@@ -43,7 +43,7 @@ date,kind,title,description,source_id
 }
 
 
-from chiplib import schema  # noqa: E402
+from chiplib.data import schema  # noqa: E402
 
 for _spec in schema.TABLES.values():  # theme tables the fixtures leave empty: header only
     TABLES.setdefault(_spec.file, ",".join(_spec.columns) + "\n")

@@ -8,13 +8,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from chiplib import build, render
+from chiplib import build
+from chiplib.build import render
 from chiplib.cli import main
 
 NOTEBOOK_CELLS = [
     ("markdown", "# Test report"),
     ("code", 'reference = "nvidia-h100-sxm"\nprecision = "fp16"\ninclude_roadmap = True', ["parameters"]),
-    ("code", 'from chiplib import charts, figures\nif precision == "fp8":\n    raise ValueError("boom: fp8 asked")'),
+    ("code", 'from chiplib.present import charts, figures\nif precision == "fp8":\n    raise ValueError("boom: fp8 asked")'),
     ("code", 'figures.record("answer", "The answer", 42.5, "%", ["epoch-ml-hardware"])'),
     ("code", 'alt = charts.altair()\nimport pandas as pd\n'
              'c = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x", tooltip=["x"])\n'
@@ -30,10 +31,10 @@ def _plan(tmp_path: Path, variants: str) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     plan_dir = tmp_path / "notebooks"
     plan_dir.mkdir(exist_ok=True)
-    if not (plan_dir / "demo.ipynb").exists():  # rewriting would change the random cell ids (and the hash)
-        nbformat.write(nb, plan_dir / "demo.ipynb")
+    if not (plan_dir / "landscape.ipynb").exists():  # rewriting would change the random cell ids (and the hash)
+        nbformat.write(nb, plan_dir / "landscape.ipynb")
     plan = plan_dir / "reports.yaml"
-    plan.write_text("reports:\n  - name: demo\n    notebook: demo.ipynb\n    module: landscape\n"
+    plan.write_text("reports:\n  - name: landscape\n"
                     "    title: Demo <i>x</i> & co\n    question: Does the build work?\n    variants:\n" + variants)
     return plan
 
@@ -42,13 +43,13 @@ def test_build_caches_and_a_failed_run_keeps_the_last_good_report(tmp_path, caps
     out = tmp_path / "reports"
     plan = _plan(tmp_path, "      good: {}\n      other: {include_roadmap: false}\n")
     assert build.build(plan=plan, out=out, progress=False) == 0
-    good, other = out / "demo--good.html", out / "demo--other.html"
+    good, other = out / "landscape--good.html", out / "landscape--other.html"
     page = good.read_text()
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=[\"']https?:", page), "reports must not load from the network"
     assert page.count("vegaEmbed(") == 1 and page.count('class="chiplib-chart"') == 2  # bundle once, two charts
     assert "The answer:</strong> 42.5 %" in page and "boom" not in page
     figures_csv = (out / "figures.csv").read_text()
-    assert "demo,good,answer,The answer,42.5,%,epoch-ml-hardware" in figures_csv
+    assert "landscape,good,answer,The answer,42.5,%,epoch-ml-hardware" in figures_csv
     index = (out / "index.html").read_text()
     assert "Does the build work?" in index
     assert "Demo &lt;i&gt;x&lt;/i&gt; &amp; co" in index and "<i>x</i>" not in index  # titles are escaped
@@ -62,11 +63,11 @@ def test_build_caches_and_a_failed_run_keeps_the_last_good_report(tmp_path, caps
     plan = _plan(tmp_path, "      good: {}\n      other: {precision: fp8}\n")
     assert build.build(plan=plan, out=out, progress=False) == 1
     printed = capsys.readouterr().out
-    assert "FAILED demo/other: cell 3 of 5 (from chiplib import charts, figures) raised ValueError: boom: fp8 asked" in printed
+    assert "FAILED landscape/other: cell 3 of 5 (from chiplib.present import charts, figures) raised ValueError: boom: fp8 asked" in printed
     assert "0 built, 1 unchanged" in printed
     assert other.read_bytes() == before, "the last good report must survive a failed run"
-    assert (out / "_failed" / "demo--other.ipynb").exists()
-    assert "demo,other,answer" in (out / "figures.csv").read_text()
+    assert (out / "_failed" / "landscape--other.ipynb").exists()
+    assert "landscape,other,answer" in (out / "figures.csv").read_text()
     assert not list(out.glob("chiplib-build-*")), "the staging directory is cleaned up"
 
 
@@ -75,19 +76,19 @@ def test_bad_parameters_stop_before_any_kernel(tmp_path):
     with pytest.raises(build.PlanError) as caught:
         build.build(plan=plan, out=tmp_path / "reports", progress=False)
     message = str(caught.value)
-    assert "demo/a: landscape: parameter 'reference' = 'nvidia-h999' is not valid; valid values:" in message
-    assert "demo/b: landscape: unknown parameter 'precison'; valid parameters: reference, precision" in message
+    assert "landscape/a: landscape: parameter 'reference' = 'nvidia-h999' is not valid; valid values:" in message
+    assert "landscape/b: landscape: unknown parameter 'precison'; valid parameters: reference, precision" in message
     assert not (tmp_path / "reports" / "index.html").exists()
 
 
 def test_plan_errors_name_the_problem(tmp_path):
     plan = tmp_path / "reports.yaml"
-    plan.write_text("reports:\n  - name: x\n    notebook: x.ipynb\n    module: os\n    title: t\n"
-                    "    question: q\n    variants: {a: {}}\n")
-    with pytest.raises(build.PlanError, match=r"unknown module .os.; valid modules: landscape, export_controls, clusters, memory, fab, software"):
+    plan.write_text("reports:\n  - name: os\n    title: t\n    question: q\n    variants: {a: {}}\n")
+    with pytest.raises(build.PlanError, match=r"no report module chiplib/reports/os.py for 'os'; reports with a module: "
+                                              r"claims, clusters, export-controls, fab, hbm, landscape, overview, software"):
         build.load_plan(plan)
     plan.write_text("reports:\n  - name: x\n")
-    with pytest.raises(build.PlanError, match=r"key 'reports.0': missing key\(s\) 'module', 'notebook', 'question', 'title', 'variants'"):
+    with pytest.raises(build.PlanError, match=r"key 'reports.0': missing key\(s\) 'question', 'title', 'variants'"):
         build.load_plan(plan)
     with pytest.raises(build.PlanError, match="matches no report or variant; valid names: landscape, export-controls, "):
         build.plan_jobs(build.load_plan(), only=["landscap"])

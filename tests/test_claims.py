@@ -7,7 +7,11 @@ import shutil
 
 import pytest
 
-from chiplib import claims, data, overview, schema
+from chiplib import data
+from chiplib.data import schema
+from chiplib.models import claims
+from chiplib.reports import claims as claims_report
+from chiplib.reports import overview
 
 
 @pytest.mark.parametrize(

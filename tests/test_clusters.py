@@ -7,25 +7,19 @@ import math
 import pandas as pd
 import pytest
 
-from chiplib import clusters
+from chiplib.models import roadmaps, systems
+from chiplib.reports import clusters as clusters_report
 
 
 def test_system_totals_from_chip_figures():
     """384 x 780 TFLOPS = 299.52 PFLOPS (the CloudMatrix 384's published ~300 PFLOPS BF16);
     8,192 x 1,000 TFLOPS FP8 = 8.192 EFLOPS (Atlas 950 SuperPoD's published 8 EFLOPS)."""
-    cm384 = clusters.aggregate_from({"fp16_dense": 780, "memory_capacity": 128, "tdp": math.nan}, 384)
+    cm384 = systems.aggregate_from({"fp16_dense": 780, "memory_capacity": 128, "tdp": math.nan}, 384)
     assert cm384["fp16_dense"] == pytest.approx(299_520)
     assert cm384["memory_capacity"] == pytest.approx(49_152)          # 49.2 TB of HBM
     assert math.isnan(cm384["power"]) and math.isnan(cm384["fp8_dense"])
-    atlas950 = clusters.aggregate_from({"fp8_dense": 1000}, 8192)
+    atlas950 = systems.aggregate_from({"fp8_dense": 1000}, 8192)
     assert atlas950["fp8_dense"] / 1e6 == pytest.approx(8.192)        # EFLOPS
-
-
-def test_per_watt():
-    ratios = clusters.per_watt({"fp16_dense": 299_520, "fp8_dense": math.nan, "memory_bandwidth": 1_228_800}, 559_378)
-    assert ratios["fp16_dense_per_watt"] == pytest.approx(0.5354, abs=1e-4)
-    assert math.isnan(ratios["fp8_dense_per_watt"])
-    assert math.isnan(clusters.per_watt({}, math.nan)["fp16_dense_per_watt"])
 
 
 FRONT = pd.DataFrame({
@@ -37,7 +31,7 @@ FRONT = pd.DataFrame({
 
 
 def test_frontier_never_falls_and_counts_chips_from_their_year():
-    front = clusters.frontier(FRONT, "tflops", range(2020, 2026))
+    front = roadmaps.frontier(FRONT, "tflops", range(2020, 2026))
     us = front[front["country"] == "US"].set_index("year")["best"]
     assert us.tolist() == [100, 100, 300, 300, 900, 900]
     cn = front[front["country"] == "CN"].set_index("year")["best"]
@@ -47,50 +41,50 @@ def test_frontier_never_falls_and_counts_chips_from_their_year():
 def test_gap_in_years_and_as_a_ratio():
     """China's 300 (2023) was reached by the US in 2022: one year; its 90 (2021) in 2020: one year;
     its 800 (2025) by the US's 900 in 2024: one year. Ratio in 2025: 900 / 800."""
-    gaps = clusters.gap_years(clusters.frontier(FRONT, "tflops", range(2020, 2026))).set_index("year")
+    gaps = roadmaps.gap_years(roadmaps.frontier(FRONT, "tflops", range(2020, 2026))).set_index("year")
     assert gaps.loc[2021, "gap"] == 1 and gaps.loc[2023, "gap"] == 1 and gaps.loc[2025, "gap"] == 1
     assert gaps.loc[2022, "gap"] == 2                                  # 90 in 2022: the US had 100 in 2020
 
 
 def test_no_gap_before_the_leaders_data_starts():
     early = FRONT.assign(year=[2020, 2022, 2024, 2018, 2023, 2025])
-    gaps = clusters.gap_years(clusters.frontier(early, "tflops", range(2018, 2026))).set_index("year")
+    gaps = roadmaps.gap_years(roadmaps.frontier(early, "tflops", range(2018, 2026))).set_index("year")
     assert pd.isna(gaps.loc[2018, "gap"]) and pd.isna(gaps.loc[2018, "leader_best"])
     assert gaps.loc[2025, "ratio"] == pytest.approx(900 / 800)
 
 
 def test_gap_is_none_when_the_follower_leads():
     ahead = FRONT.assign(tflops=[100.0, 300.0, 900.0, 90.0, 300.0, 1200.0])
-    gaps = clusters.gap_years(clusters.frontier(ahead, "tflops", range(2020, 2026))).set_index("year")
+    gaps = roadmaps.gap_years(roadmaps.frontier(ahead, "tflops", range(2020, 2026))).set_index("year")
     assert gaps.loc[2025, "gap"] is None or pd.isna(gaps.loc[2025, "gap"])
 
 
 def test_recomputed_totals_on_the_dataset():
     """CloudMatrix 384 from 910C figures: 384 x 128 GB = 49.15 TB HBM (published 49.2) and 384 x 3.2 TB/s =
     1,228.8 TB/s (published 1,229); Atlas 950 SuperPoD: 8,192 x 1 PFLOPS FP8 = 8.19 EFLOPS (published 8)."""
-    table = clusters.system_table(["huawei-cloudmatrix-384", "huawei-atlas-950-superpod"], "fp8")
+    table = systems.system_table(["huawei-cloudmatrix-384", "huawei-atlas-950-superpod"], "fp8")
     assert table.at["huawei-cloudmatrix-384", "memory_tb"] == pytest.approx(49.152)
     assert table.at["huawei-cloudmatrix-384", "memory_bandwidth_tb_s"] == pytest.approx(1228.8)
     assert math.isnan(table.at["huawei-cloudmatrix-384", "compute_pflops"])        # the 910C has no FP8
     assert table.at["huawei-atlas-950-superpod", "compute_pflops"] == pytest.approx(8192)
-    compared = clusters.compare().set_index(["system_id", "metric", "source_id"])
+    compared = systems.compare().set_index(["system_id", "metric", "source_id"])
     power = compared.loc[("huawei-cloudmatrix-384", "power", "winbuzzer-cloudmatrix-384-2025")]
     assert power["ratio"] == pytest.approx(559_000 / (384 * 700)) and not power["flag"]
 
 
 def test_cluster_parameters_are_checked():
-    from chiplib.params import ParamError
+    from chiplib.core.params import ParamError
 
-    assert clusters.check_params()["precision"] == "fp8"
+    assert clusters_report.check_params()["precision"] == "fp8"
     with pytest.raises(ParamError, match=r"unknown system\(s\) \['nvidia-dgx-b9'\]; valid systems: all, huawei-cloudmatrix-384"):
-        clusters.check_params(systems="huawei-cloudmatrix-384, nvidia-dgx-b9")
-    assert clusters.selected_systems("all", include_announced=False) == [
+        clusters_report.check_params(systems="huawei-cloudmatrix-384, nvidia-dgx-b9")
+    assert clusters_report.selected_systems("all", include_announced=False) == [
         "huawei-cloudmatrix-384", "nvidia-gb200-nvl72", "nvidia-gb300-nvl72", "nvidia-dgx-h100"]
 
 
 def test_cadence_from_availability_years():
     values = pd.DataFrame({"vendor": ["NVIDIA"] * 4 + ["Huawei"] * 3, "year": [2020, 2022, 2024, 2025, 2019, 2023, 2026]})
-    table = clusters.cadence(values).set_index("vendor")
+    table = roadmaps.cadence(values).set_index("vendor")
     assert table.at["NVIDIA", "median_years_between"] == 2.0          # steps 2, 2, 1
     assert table.at["Huawei", "median_years_between"] == 3.5          # steps 4, 3
     assert table.at["Huawei", "years"] == "2019, 2023, 2026"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from chiplib import data
+from chiplib.present.sources import sources_markdown
 
 
 def test_load_is_cached_per_directory(tables):
@@ -76,7 +77,7 @@ def test_data_dir_follows_environment(tmp_path, monkeypatch):
 
 
 def test_sources_markdown_lists_each_source_once(tables):
-    text = data.sources_markdown(["vendor-sheet", "analyst-note", "vendor-sheet"], data.load(tables), intro="Read:")
+    text = sources_markdown(["vendor-sheet", "analyst-note", "vendor-sheet"], data.load(tables), intro="Read:")
     assert text.splitlines() == [
         "Read:", "",
         "- **analyst-note**: Teardown of X, with estimates. Analyst, 2024-05. <https://example.org/note> (accessed 2026-11-22)",

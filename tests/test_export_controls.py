@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from chiplib import export_controls as ec
+from chiplib.models import export_controls as ec
+from chiplib.reports import export_controls as ec_report
 from chiplib.cli import main
-from chiplib.validate import check
+from chiplib.data.validate import check
 from conftest import write_tables
 
 
@@ -109,7 +110,7 @@ def test_a_contested_die_area_moves_the_ascend_910_across_a_line():
 
 def test_rules_file_problems_are_reported_by_validation(tmp_path):
     directory = write_tables(tmp_path / "data")
-    (directory / ec.RULES_FILE).write_text(
+    (directory / "export_rules.yaml").write_text(
         "rules:\n"
         "  - rule_id: r1\n    name: R1\n    effective: 2024-01-01\n    sources: [vendor-sheet, nobody]\n"
         "    summary: s\n    tests:\n"
@@ -154,15 +155,15 @@ def test_threshold_lines_come_from_the_rule_data():
 
 
 def test_notebook_parameters_are_checked():
-    from chiplib.params import ParamError
+    from chiplib.core.params import ParamError
 
-    assert ec.check_params()["rule"] == "in-force"
+    assert ec_report.check_params()["rule"] == "in-force"
     with pytest.raises(ParamError, match=r"'rule' = 'oct2021' is not valid; valid values: in-force, oct2022"):
-        ec.check_params(rule="oct2021")
+        ec_report.check_params(rule="oct2021")
     with pytest.raises(ParamError, match=r"as_of '22/11/2026' is not a date"):
-        ec.check_params(as_of="22/11/2026")
+        ec_report.check_params(as_of="22/11/2026")
     with pytest.raises(ParamError, match=r"as_of 2021-01-01 is before the first rule version \(2022-10-07\)"):
-        ec.check_params(as_of="2021-01-01")
+        ec_report.check_params(as_of="2021-01-01")
     with pytest.raises(ParamError, match=r"'selection' = 'korean' is not valid; valid values: all, chinese, yardsticks"):
-        ec.check_params(selection="korean")
-    assert ec.resolve_rule("in-force", "2024-01-01").rule_id == "oct2023"
+        ec_report.check_params(selection="korean")
+    assert ec_report.resolve_rule("in-force", "2024-01-01").rule_id == "oct2023"

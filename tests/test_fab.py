@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from chiplib import fab
+from chiplib.models import fab
+from chiplib.reports import fab as fab_report
 
 
 def test_dies_per_wafer_standard_formula():
@@ -37,34 +38,11 @@ def test_yield_ordering_and_limits():
     assert fab.die_yield(665.6, 0.2, "negative_binomial", alpha=1e6) == pytest.approx(p, rel=1e-4)
 
 
-def test_funnel_by_hand():
-    """1,000 wafers x 80 dies x Poisson yield 0.5140 = 41,121 good dies; two per 910C package at 90 %
-    packaging yield -> 18,504 packages."""
-    result = fab.funnel(1000, 665.61, 0.1, dies_per_package=2, packaging_yield=0.9, model="poisson")
-    assert result.gross_dies == 80_000
-    assert result.good_dies == pytest.approx(80_000 * math.exp(-0.665610), rel=1e-9)
-    assert result.packages == math.floor(result.good_dies / 2 * 0.9)
-
-
-def test_monte_carlo_is_reproducible_and_finds_the_binding_constraint():
-    kwargs = dict(wafers=(10_000, 20_000), ai_share=(0.5, 0.5), defect_density=(0.1, 0.1), die_area_mm2=665.61,
-                  dies_per_package=2, packaging_yield=(0.9, 0.9), hbm_stacks=(80_000, 80_000), stacks_per_package=8)
-    one, two = fab.monte_carlo(2000, 7, **kwargs), fab.monte_carlo(2000, 7, **kwargs)
-    assert np.array_equal(one["output"], two["output"])
-    assert (one["hbm_limited"] == 10_000).all()                         # 80,000 stacks / 8
-    assert one["hbm_binds"].all()                                       # logic allows 92k-185k packages
-    stats = fab.percentiles(one["output"])
-    assert stats["p5"] == stats["p95"] == 10_000
-
-
 def test_bad_inputs():
     with pytest.raises(fab.FabModelError, match="unknown yield model 'seeds'; valid models: poisson, murphy"):
         fab.die_yield(100, 0.1, "seeds")
     with pytest.raises(fab.FabModelError, match="die area must be > 0"):
         fab.dies_per_wafer(0)
-    with pytest.raises(fab.FabModelError, match="range low 2 is above high 1"):
-        fab.monte_carlo(10, 1, wafers=(2, 1), ai_share=(0, 1), defect_density=(0, 1), die_area_mm2=100,
-                        dies_per_package=1, packaging_yield=(1, 1))
 
 
 def test_output_by_hand():
@@ -112,13 +90,13 @@ def test_node_gap_years():
 
 
 def test_fab_notebook_parameters():
-    from chiplib.params import ParamError
+    from chiplib.core.params import ParamError
 
-    assert fab.check_params() == {"year": 2025, "scenario": "base", "samples": 20000, "seed": 7}
+    assert fab_report.check_params() == {"year": 2025, "scenario": "base", "samples": 20000, "seed": 7}
     with pytest.raises(ParamError, match=r"'scenario' = 'rosy' is not valid; valid values: base, domestic-only, all-in"):
-        fab.check_params(scenario="rosy")
+        fab_report.check_params(scenario="rosy")
     with pytest.raises(ParamError, match="samples 5 is outside"):
-        fab.check_params(samples=5)
+        fab_report.check_params(samples=5)
 
 
 @pytest.mark.parametrize(

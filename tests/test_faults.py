@@ -18,9 +18,11 @@ import nbformat
 import psutil
 import pytest
 
-from chiplib import build, buildsafety, configs
+from chiplib import build
+from chiplib.build import safety as buildsafety
+from chiplib.data import configs
 from chiplib.cli import main
-from chiplib.validate import check
+from chiplib.data.validate import check
 from conftest import TABLES, write_tables
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,12 +39,16 @@ def _issues(directory: Path) -> list[str]:
     return [str(issue) for issue in check(directory).issues]
 
 
+PARAMETERS = {"landscape": 'reference = "nvidia-h100-sxm"\nprecision = "fp16"\ninclude_roadmap = True',
+              "claims": 'show = "all"'}
+
+
 def _notebook(path: Path, *cells: str) -> Path:
-    """A notebook with a landscape-style parameters cell followed by ``cells``."""
+    """A stand-in for a report's notebook (named as the report: landscape.ipynb or claims.ipynb), with that
+    report's parameters cell followed by ``cells``."""
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_markdown_cell("# Fault test"))
-    nb.cells.append(nbformat.v4.new_code_cell('reference = "nvidia-h100-sxm"\nprecision = "fp16"\ninclude_roadmap = True',
-                                              metadata={"tags": ["parameters"]}))
+    nb.cells.append(nbformat.v4.new_code_cell(PARAMETERS[path.stem], metadata={"tags": ["parameters"]}))
     nb.cells += [nbformat.v4.new_code_cell(source) for source in cells]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,19 +56,19 @@ def _notebook(path: Path, *cells: str) -> Path:
     return path
 
 
-def _plan(directory: Path, reports: list[tuple[str, str, dict, int]]) -> Path:
-    """A plan of (name, notebook, variants, stage) reports, all checked as landscape parameters."""
+def _plan(directory: Path, reports: list[tuple[str, dict, int]]) -> Path:
+    """A plan of (report name, variants, stage); each report runs ``<name>.ipynb`` in ``directory``."""
     lines = ["reports:"]
-    for name, notebook, variants, stage in reports:
+    for name, variants, stage in reports:
         body = ", ".join(f"{v}: {{{', '.join(f'{k}: {x}' for k, x in p.items())}}}" for v, p in variants.items())
-        lines += [f"  - name: {name}", f"    notebook: {notebook}", "    module: landscape", f"    title: {name} title",
-                  f"    question: {name}?", f"    stage: {stage}", f"    variants: {{{body}}}"]
+        lines += [f"  - name: {name}", f"    title: {name} title", f"    question: {name}?", f"    stage: {stage}",
+                  f"    variants: {{{body}}}"]
     plan = directory / "reports.yaml"
     plan.write_text("\n".join(lines) + "\n")
     return plan
 
 
-RECORD = 'from chiplib import figures\nfigures.record("answer", "The answer", 42, "", ["epoch-ml-hardware"])'
+RECORD = 'from chiplib.present import figures\nfigures.record("answer", "The answer", 42, "", ["epoch-ml-hardware"])'
 
 
 # ----------------------------------------------------------------------------- 3. stale reports
@@ -80,25 +86,25 @@ def test_every_yaml_file_and_template_is_a_cache_input(tmp_path):
     assert build.shared_inputs_hash(copy) == before
     assert build.shared_inputs_hash(DATA) != before, "the data directory in use is part of the key"
     hashed = {p.relative_to(REPO / "chiplib").as_posix() for p in build.input_files()}
-    assert {"templates/index.html.j2", "templates/report/index.html.j2", "templates/report/conf.json",
-            "build.py", "safe.py"} <= hashed
+    assert {"build/templates/index.html.j2", "build/templates/report/index.html.j2",
+            "build/templates/report/conf.json", "build/pipeline.py", "present/safe.py", "models/fab.py"} <= hashed
 
 
 def test_a_rules_edit_rebuilds_and_data_dir_reaches_the_kernels(tmp_path, capsys):
     """Battery 3: `--data-dir X build` builds from X, and a threshold edit in X's rules file rebuilds."""
     copy = _data_copy(tmp_path)
     notebooks = tmp_path / "notebooks"
-    _notebook(notebooks / "dirs.ipynb", 'from chiplib import data, figures\n'
+    _notebook(notebooks / "landscape.ipynb", 'from chiplib import data\nfrom chiplib.present import figures\n'
               'figures.record("chips", "Chips", len(data.load().chips), "", ["epoch-ml-hardware"])\n'
               'figures.record("dir", "Data", data.data_dir().name, "", ["epoch-ml-hardware"])')
-    plan = _plan(notebooks, [("dirs", "dirs.ipynb", {"a": {}}, 1)])
+    plan = _plan(notebooks, [("landscape", {"a": {}}, 1)])
     out = tmp_path / "reports"
     chips = copy / "chips.csv"
     chips.write_text(chips.read_text().rstrip("\n").rsplit("\n", 1)[0] + "\n")  # one chip fewer than data/
     args = ["--data-dir", str(copy), "build", "--plan", str(plan), "--out", str(out), "--quiet"]
     assert main(args) == 0
     figures = (out / "figures.csv").read_text()
-    assert "dirs,a,dir,Data,data," in figures and "dirs,a,chips,Chips,65.0," in figures
+    assert "landscape,a,dir,Data,data," in figures and "landscape,a,chips,Chips,65.0," in figures
     capsys.readouterr()
     rules = copy / "export_rules.yaml"
     rules.write_text(rules.read_text().replace('[tpp, ">=", 4800]]}', '[tpp, ">=", 4000]]}', 1))
@@ -110,11 +116,11 @@ def test_a_rules_edit_rebuilds_and_data_dir_reaches_the_kernels(tmp_path, capsys
 
 def test_duplicate_variant_names_are_refused(tmp_path):
     """Battery 4: a variant named twice no longer replaces a good report with another's content."""
-    _notebook(tmp_path / "demo.ipynb", RECORD)
+    _notebook(tmp_path / "landscape.ipynb", RECORD)
     plan = tmp_path / "reports.yaml"
-    plan.write_text("reports:\n  - name: demo\n    notebook: demo.ipynb\n    module: landscape\n    title: t\n"
+    plan.write_text("reports:\n  - name: landscape\n    title: t\n"
                     "    question: q\n    variants:\n      a: {}\n      a: {precision: fp8}\n")
-    with pytest.raises(build.PlanError, match=r"reports.yaml:9: duplicate key 'a' \(first given on line 8\)"):
+    with pytest.raises(build.PlanError, match=r"reports.yaml:7: duplicate key 'a' \(first given on line 6\)"):
         build.load_plan(plan)
     plan.write_text(plan.read_text().replace("      a: {precision: fp8}\n", "      B/x: {}\n"))
     with pytest.raises(build.PlanError, match="name 'B/x' must be lowercase letters and digits"):
@@ -209,8 +215,8 @@ def test_unknown_country_lists_the_valid_ones(capsys):
 
 
 def test_an_unwritable_reports_folder_is_one_line(tmp_path, capsys):
-    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
-    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    _notebook(tmp_path / "nb" / "landscape.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("landscape", {"a": {}}, 1)])
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     code = main(["build", "--plan", str(plan), "--out", str(blocker / "reports"), "--quiet"])
@@ -220,8 +226,8 @@ def test_an_unwritable_reports_folder_is_one_line(tmp_path, capsys):
 
 
 def test_a_full_disk_keeps_the_last_good_reports_and_leaves_no_partial_file(tmp_path, capsys, monkeypatch):
-    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
-    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    _notebook(tmp_path / "nb" / "landscape.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("landscape", {"a": {}}, 1)])
     out = tmp_path / "reports"
     assert build.build(plan=plan, out=out, progress=False) == 0
     good = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
@@ -243,8 +249,8 @@ def test_a_full_disk_keeps_the_last_good_reports_and_leaves_no_partial_file(tmp_
 # ----------------------------------------------------------------------------- 6. interruption, concurrency, hangs
 
 def test_a_second_build_is_refused_while_one_runs_and_a_stale_lock_is_taken_over(tmp_path, capsys):
-    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
-    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    _notebook(tmp_path / "nb" / "landscape.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("landscape", {"a": {}}, 1)])
     out = tmp_path / "reports"
     out.mkdir()
     holder = subprocess.Popen(["sleep", "60"])
@@ -262,8 +268,8 @@ def test_a_second_build_is_refused_while_one_runs_and_a_stale_lock_is_taken_over
 
 
 def test_leftovers_of_a_killed_build_are_swept(tmp_path):
-    _notebook(tmp_path / "nb" / "demo.ipynb", RECORD)
-    plan = _plan(tmp_path / "nb", [("demo", "demo.ipynb", {"a": {}}, 1)])
+    _notebook(tmp_path / "nb" / "landscape.ipynb", RECORD)
+    plan = _plan(tmp_path / "nb", [("landscape", {"a": {}}, 1)])
     out = tmp_path / "reports"
     (out / "chiplib-build-dead").mkdir(parents=True)
     (out / "chiplib-build-dead" / "x.ipynb").write_text("{}")
@@ -273,24 +279,24 @@ def test_leftovers_of_a_killed_build_are_swept(tmp_path):
 
 
 def test_a_hanging_cell_fails_the_run_at_the_time_limit(tmp_path, capsys):
-    _notebook(tmp_path / "nb" / "hang.ipynb", "import time\ntime.sleep(600)")
-    plan = _plan(tmp_path / "nb", [("hang", "hang.ipynb", {"a": {}}, 1)])
+    _notebook(tmp_path / "nb" / "landscape.ipynb", "import time\ntime.sleep(600)")
+    plan = _plan(tmp_path / "nb", [("landscape", {"a": {}}, 1)])
     start = time.monotonic()
     assert main(["build", "--plan", str(plan), "--out", str(tmp_path / "r"), "--quiet", "--cell-timeout", "3"]) == 1
     assert time.monotonic() - start < 60
-    assert "FAILED hang/a: a cell ran longer than the 3 s limit (--cell-timeout) and was stopped" in capsys.readouterr().out
+    assert "FAILED landscape/a: a cell ran longer than the 3 s limit (--cell-timeout) and was stopped" in capsys.readouterr().out
 
 
 def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
     notebooks = tmp_path / "nb"
-    _notebook(notebooks / "quick.ipynb", RECORD)
-    _notebook(notebooks / "slow.ipynb", "import time\ntime.sleep(600)")
+    _notebook(notebooks / "claims.ipynb", RECORD)
+    _notebook(notebooks / "landscape.ipynb", "import time\ntime.sleep(600)")
     out = tmp_path / "reports"
-    plan = _plan(notebooks, [("quick", "quick.ipynb", {"a": {}}, 1)])
+    plan = _plan(notebooks, [("claims", {"a": {}}, 1)])
     assert build.build(plan=plan, out=out, progress=False) == 0
-    good = (out / "quick--a.html").read_bytes()
-    plan = _plan(notebooks, [("quick", "quick.ipynb", {"a": {}}, 1),
-                             ("slow", "slow.ipynb", {"a": {}, "b": {"precision": "fp8"}, "c": {"include_roadmap": "false"}}, 1)])
+    good = (out / "claims--a.html").read_bytes()
+    plan = _plan(notebooks, [("claims", {"a": {}}, 1),
+                             ("landscape", {"a": {}, "b": {"precision": "fp8"}, "c": {"include_roadmap": "false"}}, 1)])
     run = subprocess.Popen([sys.executable, "-m", "chiplib.cli", "build", "--plan", str(plan), "--out", str(out),
                             "--quiet", "--force", "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parent = psutil.Process(run.pid)
@@ -311,7 +317,7 @@ def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
     time.sleep(1)
     assert not [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not list(out.glob("chiplib-build-*")) and not (out / ".build.lock").exists()
-    assert (out / "quick--a.html").exists() and not (out / "slow--a.html").exists()
+    assert (out / "claims--a.html").exists() and not (out / "landscape--a.html").exists()
     assert len(good) > 0
 
 
@@ -319,37 +325,37 @@ def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
 
 def test_no_op_build_runs_nothing_even_with_a_second_stage(tmp_path, capsys):
     notebooks = tmp_path / "nb"
-    _notebook(notebooks / "demo.ipynb", RECORD)
-    _notebook(notebooks / "later.ipynb", RECORD)
-    plan = _plan(notebooks, [("demo", "demo.ipynb", {"a": {}}, 1), ("later", "later.ipynb", {"a": {}}, 2)])
+    _notebook(notebooks / "landscape.ipynb", RECORD)
+    _notebook(notebooks / "claims.ipynb", RECORD)
+    plan = _plan(notebooks, [("landscape", {"a": {}}, 1), ("claims", {"a": {}}, 2)])
     out = tmp_path / "reports"
     assert build.build(plan=plan, out=out, progress=False) == 0
     # a changed stage-1 figure, then two builds: the second must run nothing
-    _notebook(notebooks / "demo.ipynb", RECORD.replace("42", "43"))
+    _notebook(notebooks / "landscape.ipynb", RECORD.replace("42", "43"))
     assert build.build(plan=plan, out=out, progress=False) == 0
-    assert "demo,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()
+    assert "landscape,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()
     capsys.readouterr()
     assert build.build(plan=plan, out=out, progress=False) == 0
     assert "0 built, 2 unchanged (cached), 0 failed" in capsys.readouterr().out
-    assert "demo,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()
+    assert "landscape,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()
 
 
 def test_failed_notebooks_and_orphans_are_cleared(tmp_path, capsys):
     notebooks = tmp_path / "nb"
-    _notebook(notebooks / "demo.ipynb", 'if precision == "fp8":\n    raise ValueError("no fp8")\n' + RECORD)
+    _notebook(notebooks / "landscape.ipynb", 'if precision == "fp8":\n    raise ValueError("no fp8")\n' + RECORD)
     out = tmp_path / "reports"
-    good = _plan(notebooks, [("demo", "demo.ipynb", {"a": {}, "gone": {"include_roadmap": "false"}}, 1)])
+    good = _plan(notebooks, [("landscape", {"a": {}, "gone": {"include_roadmap": "false"}}, 1)])
     assert build.build(plan=good, out=out, progress=False) == 0
-    bad = _plan(notebooks, [("demo", "demo.ipynb", {"a": {"precision": "fp8"}, "gone": {"include_roadmap": "false"}}, 1)])
+    bad = _plan(notebooks, [("landscape", {"a": {"precision": "fp8"}, "gone": {"include_roadmap": "false"}}, 1)])
     assert build.build(plan=bad, out=out, progress=False) == 1
-    assert (out / "_failed" / "demo--a.ipynb").exists()
+    assert (out / "_failed" / "landscape--a.ipynb").exists()
     # the fix: back to the parameters whose report is still cached
-    fixed = _plan(notebooks, [("demo", "demo.ipynb", {"a": {}}, 1)])
+    fixed = _plan(notebooks, [("landscape", {"a": {}}, 1)])
     capsys.readouterr()
     assert build.build(plan=fixed, out=out, progress=False) == 0
     printed = capsys.readouterr().out
     assert "0 built, 1 unchanged" in printed
-    assert not (out / "_failed" / "demo--a.ipynb").exists(), "a variant that succeeds has no failed notebook"
-    assert not (out / "demo--gone.html").exists() and not (out / ".cache" / "demo--gone.json").exists()
-    assert "removed 2 file(s) of variants no longer in the plan: .cache/demo--gone.json, demo--gone.html" in printed
-    assert "demo--gone" not in (out / "index.html").read_text()
+    assert not (out / "_failed" / "landscape--a.ipynb").exists(), "a variant that succeeds has no failed notebook"
+    assert not (out / "landscape--gone.html").exists() and not (out / ".cache" / "landscape--gone.json").exists()
+    assert "removed 2 file(s) of variants no longer in the plan: .cache/landscape--gone.json, landscape--gone.html" in printed
+    assert "landscape--gone" not in (out / "index.html").read_text()

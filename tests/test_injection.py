@@ -48,7 +48,7 @@ def _poison_yaml(path: Path, keys: tuple[str, ...]) -> None:
     """Append the payload to every scalar under ``keys`` (block scalars and quoted strings alike)."""
     import yaml
 
-    from chiplib import configs
+    from chiplib.data import configs
 
     document = configs.read(path)
 

@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from chiplib import landscape
-from chiplib.params import Param, ParamError, check
+from chiplib.models import landscape
+from chiplib.reports import landscape as landscape_report
+from chiplib.core.params import Param, ParamError, check
 
 
 def test_share_of_h100_is_a_plain_ratio_of_preferred_figures():
@@ -36,7 +37,7 @@ def test_best_and_takeaway_follow_the_numbers():
     chip, share = landscape.best(shares, "fp16_dense_share")
     assert chip == "huawei-ascend-910c" and share == pytest.approx(0.8086, abs=1e-4)
     assert landscape.best(shares.iloc[0:0], "fp16_dense_share") == (None, pytest.approx(float("nan"), nan_ok=True))
-    text = landscape.takeaway(shares, "fp16", "H100")
+    text = landscape_report.takeaway(shares, "fp16", "H100")
     assert text.startswith("The strongest shipping Chinese accelerator at dense FP16, Ascend 910C, reaches 81% of the H100.")
 
 
@@ -54,17 +55,17 @@ def test_contested_keeps_the_910c_range():
 
 
 def test_check_params_lists_valid_values():
-    assert landscape.check_params() == {"reference": "nvidia-h100-sxm", "precision": "fp16", "include_roadmap": True}
+    assert landscape_report.check_params() == {"reference": "nvidia-h100-sxm", "precision": "fp16", "include_roadmap": True}
     with pytest.raises(ParamError, match=r"'precision' = 'fp12' is not valid; valid values: fp16, fp8, int8, fp4"):
-        landscape.check_params(precision="fp12")
+        landscape_report.check_params(precision="fp12")
     with pytest.raises(ParamError, match=r"'reference' = 'nvidia-h999'.*valid values: alibaba-hanguang-800"):
-        landscape.check_params(reference="nvidia-h999")
+        landscape_report.check_params(reference="nvidia-h999")
     with pytest.raises(ParamError, match=r"unknown parameter 'colour'; valid parameters: reference, precision"):
-        landscape.check_params(colour="red")
+        landscape_report.check_params(colour="red")
     with pytest.raises(ParamError, match=r"'include_roadmap' must be bool, got str 'yes'"):
-        landscape.check_params(include_roadmap="yes")
+        landscape_report.check_params(include_roadmap="yes")
     with pytest.raises(ParamError, match=r"has no fp8_dense figure; valid references at fp8: nvidia-h100-sxm"):
-        landscape.check_params(reference="nvidia-a100-sxm", precision="fp8")
+        landscape_report.check_params(reference="nvidia-a100-sxm", precision="fp8")
 
 
 def test_param_check_reports_every_problem_and_widens_int_to_float():

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from chiplib import memory
+from chiplib.models import hbm as memory
+from chiplib.reports import hbm as hbm_report
 
 
 def test_stack_bandwidth_from_width_and_pin_rate():
     """HBM3: 1024 bits x 6.4 Gbit/s / 8 = 819.2 GB/s; HBM2E at 3.6 Gbit/s: 460.8 GB/s."""
     assert memory.stack_bandwidth(1024, 6.4) == pytest.approx(819.2)
     assert memory.stack_bandwidth(1024, 3.6) == pytest.approx(460.8)
-    assert memory.package_bandwidth(5, 670) == pytest.approx(3350)       # five stacks, as on the H100 SXM
     assert memory.bytes_per_flop(3350, 989.4) == pytest.approx(0.003386, abs=1e-6)
 
 
@@ -57,12 +57,10 @@ def test_bad_inputs_are_rejected_with_clear_messages():
         memory.decode_bound(memory.model("deepseek-v3"), float("nan"), 96)
 
 
-def test_supply_arithmetic_and_binding_constraint():
-    """8 stacks per 910C: 1,000,000 stacks equip 125,000 chips; with 200,000 good dies pairs, HBM binds."""
+def test_supply_arithmetic():
+    """8 stacks per 910C: 1,000,000 stacks equip 125,000 chips."""
     assert memory.accelerators_from_stacks(1_000_000, 8) == 125_000
     assert memory.accelerators_from_stacks(7, 8) == 0
-    assert memory.binding_constraint(logic_limited=200_000, hbm_limited=125_000) == "HBM"
-    assert memory.binding_constraint(logic_limited=100_000, hbm_limited=125_000) == "logic dies"
 
 
 def test_generation_gap_on_a_hand_made_timeline():
@@ -100,13 +98,13 @@ def test_decode_table_marks_models_that_do_not_fit():
 
 
 def test_hbm_notebook_parameters():
-    from chiplib.params import ParamError
+    from chiplib.core.params import ParamError
 
-    assert memory.check_params() == {"scenario": "stockpile", "year": 2026, "model": "deepseek-v3"}
+    assert hbm_report.check_params() == {"scenario": "stockpile", "year": 2026, "model": "deepseek-v3"}
     with pytest.raises(ParamError, match=r"'model' = 'gpt-5' is not valid; valid values: llama-3.1-70b, deepseek-v3"):
-        memory.check_params(model="gpt-5")
+        hbm_report.check_params(model="gpt-5")
     with pytest.raises(ParamError, match=r"year 1999 is outside 2013-2030"):
-        memory.check_params(year=1999)
+        hbm_report.check_params(year=1999)
 
 
 def test_repository_generation_gap():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chiplib import data
-from chiplib.validate import check
+from chiplib.data.validate import check
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def test_every_source_is_cited(dataset):
     """A source nobody cites (chip_specs, events, export rules, or [source-id] in chip notes) is dead weight."""
     in_notes = set(dataset.chips["notes"].dropna().str.findall(r"\[([a-z0-9.-]+)\]").sum())
     assert in_notes <= set(dataset.sources.index), f"unknown source ids in chips.csv notes: {in_notes - set(dataset.sources.index)}"
-    from chiplib import export_controls
+    from chiplib.models import export_controls
 
     in_rules = {source for rule in export_controls.rules(dataset) for source in rule.sources}
     in_tables = {source for frame in dataset.tables.values() for column in frame.columns

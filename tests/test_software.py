@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from chiplib import software
+from chiplib.models import software
+from chiplib.reports import software as software_report
 
 
 def test_weighted_score_by_hand():

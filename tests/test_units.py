@@ -1,6 +1,6 @@
 import pytest
 
-from chiplib import units
+from chiplib.core import units
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chiplib import data
-from chiplib.validate import DataIssue, DataValidationError, check
+from chiplib.data.validate import DataIssue, DataValidationError, check
 from conftest import TABLES, write_tables
 
 SPECS = TABLES["chip_specs.csv"]
@@ -198,7 +198,7 @@ def test_theme_table_problems_are_located(tmp_path, table, text, expected):
 def test_partial_dates():
     import datetime as dt
 
-    from chiplib import schema
+    from chiplib.data import schema
 
     assert schema.parse_partial_date("2024") == dt.date(2024, 1, 1)
     assert schema.midpoint_date("2024") == dt.date(2024, 7, 1)

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from chiplib.data import sources_for
+from chiplib.present import safe
+
 if TYPE_CHECKING:
     import altair as alt
 
@@ -58,8 +61,6 @@ def caption(source_ids: Iterable[str]) -> str:
 
     Ids keep captions short; each report's closing Sources section gives title, publisher and URL.
     """
-    from chiplib.data import sources_for
-
     ids = list(sources_for(source_ids).index)
     return f"Sources ({len(ids)}): " + ", ".join(ids)
 
@@ -68,8 +69,6 @@ def show(chart: "alt.TopLevelMixin", sources: Iterable[str] = ()) -> None:
     """Display ``chart`` as SVG (+ its spec for the interactive report) followed by a source caption."""
     import vl_convert as vlc
     from IPython.display import display
-
-    from chiplib import safe
 
     spec = chart.to_dict()
     svg = vlc.vegalite_to_svg(spec)

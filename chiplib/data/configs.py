@@ -153,14 +153,13 @@ SCHEMAS: dict[str, dict] = {
     }, ("status_scores", "cuda_scores", "activity_quarters", "criteria", "profiles")),
     PLAN_FILE: _mapping({
         "reports": {"type": "array", "items": _mapping({
-            "name": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
-            "notebook": {"type": "string", "pattern": r"^[A-Za-z0-9_-]+\.ipynb$"},
-            "module": {"type": "string"}, "title": {"type": "string"}, "question": {"type": "string"},
+            "name": {"type": "string", "pattern": r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
+            "title": {"type": "string"}, "question": {"type": "string"},
             "stage": {"type": "integer", "minimum": 1},
             "variants": {"type": "object", "minProperties": 1,
                          "propertyNames": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
                          "additionalProperties": {"type": ["object", "null"]}},
-        }, ("name", "notebook", "module", "title", "question", "variants"))},
+        }, ("name", "title", "question", "variants"))},
     }, ("reports",)),
 }
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-REPO = Path(__file__).resolve().parent.parent
+from chiplib.core.params import Param, ParamError, check
+
+REPO = Path(__file__).resolve().parents[2]
 COLUMNS = ["report", "variant", "figure_id", "label", "value", "unit", "sources"]
 
 
@@ -77,8 +79,6 @@ def first_variants(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _params():
-    from chiplib.params import Param
-
     return (Param("reports_dir", str, "", "directory holding figures.csv (default: $CHIPLIB_REPORTS or reports/)"),)
 
 
@@ -87,8 +87,6 @@ PARAMS = _params()
 
 def check_params(**given) -> dict:
     """Validate the overview notebook's parameters (see :data:`PARAMS`)."""
-    from chiplib.params import ParamError, check
-
     values = check(PARAMS, given, where="overview")
     if values["reports_dir"] and not Path(values["reports_dir"]).is_dir():
         raise ParamError(f"overview: reports_dir {values['reports_dir']!r} is not a directory")

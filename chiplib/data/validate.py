@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from chiplib import configs, schema, units
+from chiplib.core import units
+from chiplib.data import configs, schema
+from chiplib.data.rules import parse_rules
 
 LINE = "csv_line"  # column added to every raw table: the CSV line the row starts on
 
@@ -288,8 +290,6 @@ def _yaml_refs(raw: RawTables, name: str, pairs) -> None:
 def _check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
     """The YAML files under ``data_dir`` (schema and cross-references); returns the names they define
     (rule ids, HBM scenarios) for the claims check."""
-    from chiplib.export_controls import parse_rules
-
     chips, sources = _known(raw, "chips", "chip_id"), _known(raw, "sources", "source_id")
     defined: dict[str, set[str] | None] = {"rules": None, "hbm_scenarios": None}  # None: file broken or absent
     rules_doc = _read_yaml(data_dir, configs.RULES_FILE, raw, lenient=True)  # parse_rules checks any structure

@@ -21,23 +21,21 @@ import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from chiplib import configs, data
+from chiplib import data
+from chiplib.data.rules import INPUTS, Rule, RuleError, Test
 
 #: Dense throughput metric -> bit length of the operation.
 BIT_LENGTHS = {"fp4_dense": 4, "fp8_dense": 8, "int8_dense": 8, "fp16_dense": 16, "fp32": 32}
-INPUTS = ("tpp", "pd", "io_bandwidth", "memory_bandwidth", "datacenter")
 OPS = {">=": operator.ge, ">": operator.gt, "<": operator.lt, "<=": operator.le, "==": operator.eq}
 #: Spec metrics the classification reads (directly or through TPP and PD).
 INPUT_METRICS = (*BIT_LENGTHS, "die_area", "die_count", "scaleup_bandwidth", "memory_bandwidth")
-RULES_FILE = configs.RULES_FILE
 
-
-class RuleError(ValueError):
-    """The rules file is malformed or a rule id is unknown."""
+__all__ = ["BIT_LENGTHS", "INPUTS", "INPUT_METRICS", "Classification", "Rule", "RuleError", "Test", "classification_matrix",
+           "classify", "classify_all", "classify_values", "inputs_table", "performance_density_from", "rule",
+           "rule_in_force", "rules", "sensitivity", "thresholds", "tpp_from"]
 
 
 # ----------------------------------------------------------------------------- metrics
@@ -112,112 +110,15 @@ def performance_density(chip_id: str) -> float:
 # ----------------------------------------------------------------------------- rules
 
 @dataclass(frozen=True)
-class Test:
-    result: str
-    controlled: bool
-    reason: str
-    when: object
-    applies_to: tuple[str, ...] = ()  # vendors a company-specific test binds; empty = every chip
-
-
-@dataclass(frozen=True)
-class Rule:
-    rule_id: str
-    name: str
-    effective: dt.date
-    sources: tuple[str, ...]
-    summary: str
-    tests: tuple[Test, ...]
-
-
-@dataclass(frozen=True)
 class Classification:
     result: str
     controlled: bool | None
     reason: str
 
 
-def _flatten(items) -> list:
-    flat = []
-    for item in items:
-        flat.extend(_flatten(item) if isinstance(item, list) else [item])
-    return flat
-
-
-def _check_condition(cond, where: str) -> list[str]:
-    if isinstance(cond, list):
-        if len(cond) != 3 or cond[0] not in INPUTS or cond[1] not in OPS:
-            return [f"{where}: comparison must be [input, op, value] with input in {INPUTS} and op in {tuple(OPS)}, "
-                    f"got {cond!r}"]
-        if not isinstance(cond[2], (int, float, bool)):
-            return [f"{where}: comparison value must be a number or true/false, got {cond[2]!r}"]
-        return []
-    if isinstance(cond, dict) and len(cond) == 1 and next(iter(cond)) in ("all", "any"):
-        parts = next(iter(cond.values()))
-        if not isinstance(parts, list) or not parts:
-            return [f"{where}: '{next(iter(cond))}' needs a non-empty list"]
-        return [p for i, part in enumerate(parts) for p in _check_condition(part, f"{where}.{i}")]
-    return [f"{where}: a condition is [input, op, value] or {{all: [...]}} / {{any: [...]}}, got {cond!r}"]
-
-
-def parse_rules(raw: object, source_ids: set[str] | None = None) -> tuple[list[Rule], list[str]]:
-    """Rules from the YAML structure, and every problem found (rule id and field named)."""
-    problems: list[str] = []
-    rules: list[Rule] = []
-    if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
-        return [], ["expected a mapping with a 'rules' list"]
-    seen = set()
-    for index, item in enumerate(raw["rules"]):
-        rid = item.get("rule_id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
-        where = f"rule {rid}"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected a mapping")
-            continue
-        missing = {"rule_id", "name", "effective", "sources", "summary", "tests"} - set(item)
-        if missing:
-            problems.append(f"{where}: missing field(s) {sorted(missing)}")
-            continue
-        if rid in seen:
-            problems.append(f"{where}: duplicate rule_id")
-        seen.add(rid)
-        if not isinstance(item["effective"], dt.date):
-            problems.append(f"{where}: 'effective' must be a date (YYYY-MM-DD), got {item['effective']!r}")
-        for source in item["sources"]:
-            if source_ids is not None and source not in source_ids:
-                problems.append(f"{where}: unknown source_id {source!r} (not in sources.csv)")
-        tests = []
-        for t_index, test in enumerate(_flatten(item["tests"])):
-            t_where = f"{where} test {t_index + 1}"
-            if not isinstance(test, dict) or {"result", "controlled", "reason", "when"} - set(test):
-                problems.append(f"{t_where}: needs result, controlled, reason and when")
-                continue
-            problems.extend(_check_condition(test["when"], f"{t_where} when"))
-            applies_to = test.get("applies_to", [])
-            if not isinstance(applies_to, list):
-                problems.append(f"{t_where}: applies_to must be a list of vendor names")
-                applies_to = []
-            tests.append(Test(str(test["result"]), bool(test["controlled"]), str(test["reason"]), test["when"],
-                              tuple(applies_to)))
-        rules.append(Rule(rid, str(item["name"]), item["effective"], tuple(item["sources"]),
-                          " ".join(str(item["summary"]).split()), tuple(tests)))
-    dates = [r.effective for r in rules if isinstance(r.effective, dt.date)]
-    if dates != sorted(dates):
-        problems.append("rules must be listed in order of effective date")
-    return rules, problems
-
-
-def _rules(directory: Path) -> tuple[Rule, ...]:
-    raw = configs.load(directory / RULES_FILE)
-    rules, problems = parse_rules(raw)
-    if problems:
-        raise RuleError(f"{RULES_FILE}: " + "; ".join(problems))
-    return tuple(rules)
-
-
 def rules(dataset: data.Dataset | None = None) -> tuple[Rule, ...]:
     """Every rule version, oldest first (validated with the rest of the data by ``data.load``)."""
-    ds = dataset or data.load()
-    return _rules(ds.directory)
+    return data.rules.rules(dataset or data.load())
 
 
 def rule(rule_id: str, dataset: data.Dataset | None = None) -> Rule:
@@ -331,50 +232,6 @@ def sensitivity(rule_id: str, chip_ids: list[str] | None = None, dataset: data.D
     return pd.DataFrame(rows, columns=columns)
 
 
-# ----------------------------------------------------------------------------- notebook support
-
-#: Chip selections for the notebook: name -> country code (None = every chip).
-SELECTIONS = {"all": None, "chinese": "CN", "yardsticks": "US"}
-IN_FORCE = "in-force"
-
-
-def _rule_choices() -> list[str]:
-    return [IN_FORCE, *(r.rule_id for r in rules())]
-
-
-def _params():
-    from chiplib.params import Param
-
-    return (
-        Param("rule", str, IN_FORCE, "rule version id, or 'in-force' for the rule in force on as_of", _rule_choices),
-        Param("as_of", str, "2026-11-22", "date (YYYY-MM-DD): picks the rule in force and the events shown"),
-        Param("selection", str, "all", "which chips: all, chinese or yardsticks", lambda: list(SELECTIONS)),
-    )
-
-
-PARAMS = _params()
-
-
-def check_params(**given) -> dict:
-    """Validate the export-controls notebook's parameters (see :data:`PARAMS`)."""
-    from chiplib.params import ParamError, check
-
-    values = check(PARAMS, given, where="export_controls")
-    try:
-        day = dt.date.fromisoformat(values["as_of"])
-    except ValueError:
-        raise ParamError(f"export_controls: as_of {values['as_of']!r} is not a date (YYYY-MM-DD)") from None
-    first = rules()[0].effective
-    if day < first:
-        raise ParamError(f"export_controls: as_of {day} is before the first rule version ({first})")
-    return values
-
-
-def resolve_rule(rule_param: str, as_of: str) -> Rule:
-    """The rule a notebook run uses: the named one, or the one in force on ``as_of``."""
-    return rule_in_force(as_of) if rule_param == IN_FORCE else rule(rule_param)
-
-
 def thresholds(rule_obj: Rule) -> dict[str, list[float]]:
     """Every numeric threshold the rule compares ``tpp`` and ``pd`` with (for chart reference lines)."""
     found: dict[str, set[float]] = {"tpp": set(), "pd": set()}
@@ -390,47 +247,3 @@ def thresholds(rule_obj: Rule) -> dict[str, list[float]]:
     for test in rule_obj.tests:
         walk(test.when)
     return {name: sorted(values) for name, values in found.items()}
-
-
-def china_parts(dataset: data.Dataset | None = None) -> list[str]:
-    """US vendors' parts designed for the Chinese market under the rules (``china_parts`` in the rules file)."""
-    ds = dataset or data.load()
-    return list(configs.load(ds.directory / RULES_FILE).get("china_parts", []))
-
-
-def selected(table: pd.DataFrame, selection: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
-    """``table`` (indexed by chip_id) restricted to a selection of :data:`SELECTIONS`, with chip details."""
-    ds = dataset or data.load()
-    country = SELECTIONS[selection]
-    table = table.join(ds.chips[["name", "country", "status"]])
-    return table if country is None else table[table["country"] == country]
-
-
-def headline(table: pd.DataFrame, rule_obj: Rule, dataset: data.Dataset | None = None) -> dict[str, float]:
-    """Counts a reader asks first, from a :func:`classify_all` table (all chips)."""
-    ds = dataset or data.load()
-    chinese = table[ds.chips.loc[table.index, "country"] == "CN"]
-    parts = [c for c in china_parts(ds) if c in table.index]
-    moves = sensitivity(rule_obj.rule_id, dataset=ds)
-    return {
-        "chinese_chips": len(chinese),
-        "chinese_controlled": int((chinese["controlled"] == True).sum()),  # noqa: E712 (None = unknown)
-        "chinese_unknown": int((chinese["result"] == "unknown").sum()),
-        "china_parts_controlled": int((table.loc[parts, "controlled"] == True).sum()),  # noqa: E712
-        "china_parts": len(parts),
-        "chips_moved_by_contested_figures": int(moves.loc[moves["moves"], "chip_id"].nunique()),
-    }
-
-
-def summary(counts: dict[str, float], rule_obj: Rule) -> str:
-    """Two sentences from :func:`headline` counts (Markdown, data text escaped)."""
-    from chiplib.safe import md
-
-    return md("Under the {name} (effective {effective}), {controlled} of the {chinese} Chinese accelerators in the "
-              "dataset meet a controlled threshold (as if they were US exports), and the data cannot classify "
-              "{unknown} for lack of published figures. Of the {parts} parts NVIDIA and AMD cut down for China, "
-              "{parts_controlled} need a licence under this version; a contested source figure moves {moved} chip(s) "
-              "across a line.", name=rule_obj.name, effective=rule_obj.effective,
-              controlled=counts["chinese_controlled"], chinese=counts["chinese_chips"],
-              unknown=counts["chinese_unknown"], parts=counts["china_parts"],
-              parts_controlled=counts["china_parts_controlled"], moved=counts["chips_moved_by_contested_figures"])

@@ -8,8 +8,7 @@ dictionary in ``data/README.md`` describes the same columns for people.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
+from chiplib.core.dates import is_full_date, is_partial_date, midpoint_date, parse_partial_date  # noqa: F401
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -21,6 +20,11 @@ SOURCE_KINDS = (
     "datasheet", "vendor", "government", "analysis", "news", "filing", "paper", "dataset", "documentation",
 )
 CHIP_STATUSES = ("shipping", "announced", "roadmap", "rumoured", "discontinued")
+#: Status groups, the one vocabulary every model and report uses: parts that reached customers, parts a
+#: vendor has announced or put on a roadmap, and those plus parts only rumoured.
+SHIPPED = ("shipping", "discontinued")
+ANNOUNCED = ("announced", "roadmap")
+ROADMAP = (*ANNOUNCED, "rumoured")
 MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
 BASES = ("reported", "derived", "estimate")
@@ -121,34 +125,6 @@ FOREIGN_KEYS = (
     ("system_specs", "system_id", "systems", "system_id"),
     ("systems", "chip_id", "chips", "chip_id"),
 )
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def parse_partial_date(text: str) -> dt.date | None:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` to the first day it can mean; None if malformed."""
-    match = _PARTIAL_DATE.match(text)
-    if not match:
-        return None
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def midpoint_date(text: str) -> dt.date | None:
-    """Like :func:`parse_partial_date`, but a year-only date reads as 1 July (halving the error either way)."""
-    return parse_partial_date(text + "-07" if len(text) == 4 else text)
-
-
-def is_partial_date(text: str) -> bool:
-    return parse_partial_date(text) is not None
-
-
-def is_full_date(text: str) -> bool:
-    return len(text) == 10 and parse_partial_date(text) is not None
-
 
 def is_count(text: str) -> bool:
     return text.isdigit() and int(text) > 0

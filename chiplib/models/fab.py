@@ -17,6 +17,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+
+from chiplib import data
+from chiplib.data import configs
+from chiplib.core.dates import midpoint_date
+from chiplib.models import hbm
 
 YIELD_MODELS = ("poisson", "murphy", "negative_binomial")
 #: Defect densities (per cm²) drawn beside the published TSMC references in yield charts: illustrative
@@ -66,66 +72,6 @@ def die_yield(die_area_mm2, defect_density_cm2, model: str = "murphy", alpha: fl
     return float(result) if np.ndim(result) == 0 else result
 
 
-@dataclass(frozen=True)
-class Funnel:
-    """One pass through the funnel: wafers -> gross dies -> good dies -> packages (accelerators)."""
-
-    wafers: float
-    gross_dies: float
-    good_dies: float
-    packages: float
-
-
-def funnel(wafers: float, die_area_mm2: float, defect_density_cm2: float, *, dies_per_package: int = 1,
-           packaging_yield: float = 1.0, model: str = "murphy", alpha: float = 3.0,
-           edge_exclusion_mm: float = 0.0) -> Funnel:
-    """Accelerators from ``wafers`` of one logic die (all figures per the same period)."""
-    if wafers < 0:
-        raise FabModelError(f"wafers must be >= 0, got {wafers}")
-    if not 0 < packaging_yield <= 1:
-        raise FabModelError(f"packaging_yield must be in (0, 1], got {packaging_yield}")
-    if dies_per_package < 1:
-        raise FabModelError(f"dies_per_package must be >= 1, got {dies_per_package}")
-    gross = wafers * dies_per_wafer(die_area_mm2, edge_exclusion_mm=edge_exclusion_mm)
-    good = gross * die_yield(die_area_mm2, defect_density_cm2, model, alpha)
-    return Funnel(wafers, gross, good, math.floor(good / dies_per_package * packaging_yield))
-
-
-def monte_carlo(samples: int, seed: int, *, wafers: tuple[float, float], ai_share: tuple[float, float],
-                defect_density: tuple[float, float], die_area_mm2: float, dies_per_package: int,
-                packaging_yield: tuple[float, float], die_stock: tuple[float, float] = (0.0, 0.0),
-                hbm_stacks: tuple[float, float] | None = None, stacks_per_package: float = 8.0,
-                model: str = "murphy", alpha: float = 3.0) -> dict[str, np.ndarray]:
-    """Vectorised draws of a year's accelerator output; each range is sampled uniformly (low, high).
-
-    ``wafers``: advanced-node wafer starts per year; ``ai_share``: fraction going to this accelerator;
-    ``die_stock``: good dies already in hand (e.g. made abroad before controls); ``hbm_stacks``: stacks
-    available, or None to ignore memory. Returns arrays: logic_limited, hbm_limited, output and
-    hbm_binds (True where memory, not logic dies, caps output).
-    """
-    if samples < 1:
-        raise FabModelError(f"samples must be >= 1, got {samples}")
-    rng = np.random.default_rng(seed)
-
-    def draw(bounds: tuple[float, float]) -> np.ndarray:
-        low, high = bounds
-        if low > high:
-            raise FabModelError(f"range low {low} is above high {high}")
-        return rng.uniform(low, high, samples)
-
-    wafer_draw, share, d0, pack = draw(wafers), draw(ai_share), draw(defect_density), draw(packaging_yield)
-    stock = draw(die_stock)
-    good = wafer_draw * share * dies_per_wafer(die_area_mm2) * die_yield(die_area_mm2, d0, model, alpha) + stock
-    logic_limited = np.floor(good / dies_per_package * pack)
-    if hbm_stacks is None:
-        hbm_limited = np.full(samples, np.inf)
-    else:
-        hbm_limited = np.floor(draw(hbm_stacks) / stacks_per_package)
-    output = np.minimum(logic_limited, hbm_limited)
-    return {"logic_limited": logic_limited, "hbm_limited": hbm_limited, "output": output,
-            "hbm_binds": hbm_limited < logic_limited}
-
-
 def percentiles(values: np.ndarray, points: tuple[int, ...] = (5, 50, 95)) -> dict[str, float]:
     """``{"p5": ..., "p50": ..., "p95": ...}`` of a sample."""
     return {f"p{p}": float(np.percentile(values, p)) for p in points}
@@ -133,15 +79,13 @@ def percentiles(values: np.ndarray, points: tuple[int, ...] = (5, 50, 95)) -> di
 
 # ----------------------------------------------------------------------------- scenarios from data
 
-SCENARIO_FILE = "fab_scenarios.yaml"  # configs.FAB_SCENARIOS_FILE
+SCENARIO_FILE = configs.FAB_SCENARIOS_FILE
 INPUTS = ("wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown", "packaging_yield",
           "hbm_stacks", "hbm_drawdown")
 
 
 def _estimate_range(dataset, subject: str, year: int) -> tuple[float, float, tuple[str, ...]]:
     """Low/high over every estimate of ``subject`` for the latest period up to ``year``."""
-    import pandas as pd
-
     table = dataset.tables["fab_estimates"]
     rows = table[(table["subject"] == subject) & (table["period"].str[:4].astype(int) <= year)]
     if rows.empty:
@@ -154,16 +98,11 @@ def _estimate_range(dataset, subject: str, year: int) -> tuple[float, float, tup
 
 def scenarios(dataset=None) -> dict:
     """The scenario file (``data/fab_scenarios.yaml``), read safely."""
-    from chiplib import configs, data
-
-    ds = dataset or data.load()
-    return configs.load(ds.directory / SCENARIO_FILE)
+    return (dataset or data.load()).config(SCENARIO_FILE)
 
 
 def scenario_ranges(name: str, year: int, dataset=None) -> dict:
     """Input ranges (low, high) for scenario ``name`` in ``year``, the chip constants, and the sources."""
-    from chiplib import data, memory
-
     ds = dataset or data.load()
     spec = scenarios(ds)
     if name not in spec["scenarios"]:
@@ -179,7 +118,7 @@ def scenario_ranges(name: str, year: int, dataset=None) -> dict:
             ranges[key] = (low, high)
             sources |= set(used)
         elif isinstance(value, dict) and "scenario" in value:
-            table = memory.supply_scenario(value["scenario"], ds)
+            table = hbm.supply_scenario(value["scenario"], ds)
             ranges[key] = (float(table["stacks_low"].min()), float(table["stacks_high"].max()))
             sources |= {s for row in table["sources"] for s in row}
         else:
@@ -245,8 +184,6 @@ def simulate(ranges: dict, constants: dict, samples: int, seed: int) -> dict:
 
 def tornado(ranges: dict, constants: dict) -> "pd.DataFrame":
     """Output at each input's low and high with the others at their midpoints, widest swing first."""
-    import pandas as pd
-
     mid = {k: None if v is None else (v[0] + v[1]) / 2 for k, v in ranges.items()}
     rows = []
     for key, bounds in ranges.items():
@@ -269,10 +206,6 @@ def node_gap(timeline: "pd.DataFrame", leader: str = "TSMC", follower: str = "SM
     risk nor volume production; a missing follower date is measured to ``as_of`` (a lower bound). A
     year-only date counts from 1 July.
     """
-    import pandas as pd
-
-    from chiplib.schema import midpoint_date
-
     table = timeline.copy()
     table["when"] = pd.to_datetime(table["date"].map(midpoint_date))
     lead = table[(table["foundry"] == leader) & (table["milestone"] == "volume_production")].groupby("node_class")["when"].min()
@@ -297,28 +230,3 @@ def implied_yield(units: float, ranges: dict, constants: dict) -> float:
     return (dies_needed - from_stock) / wafer_dies * 100
 
 
-def _params():
-    from chiplib.params import Param
-
-    return (
-        Param("year", int, 2025, "year of output (2025 or later: estimates for the latest period up to it)"),
-        Param("scenario", str, "base", "production scenario (data/fab_scenarios.yaml)",
-              lambda: list(scenarios()["scenarios"])),
-        Param("samples", int, 20000, "Monte Carlo draws"),
-        Param("seed", int, 7, "random seed (fixed for reproducible reports)"),
-    )
-
-
-PARAMS = _params()
-
-
-def check_params(**given) -> dict:
-    """Validate the manufacturing notebook's parameters (see :data:`PARAMS`)."""
-    from chiplib.params import ParamError, check
-
-    values = check(PARAMS, given, where="fab")
-    if not 2024 <= values["year"] <= 2030:
-        raise ParamError(f"fab: year {values['year']} is outside 2024-2030")
-    if not 100 <= values["samples"] <= 1_000_000:
-        raise ParamError(f"fab: samples {values['samples']} is outside 100-1,000,000")
-    return values

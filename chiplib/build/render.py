@@ -4,7 +4,7 @@
 - Charts tagged by :func:`chiplib.charts.show` become interactive Vega charts, drawn by the
   Vega/Vega-Lite/vega-embed bundle from vl-convert inlined **once** per page; their SVG
   stays in the page as the fallback when scripts are off.
-- The template (``chiplib/templates/report``) removes every script nbconvert would load from
+- The template (``chiplib/build/templates/report``) removes every script nbconvert would load from
   the network (require.js, MathJax, Mermaid, widgets).
 """
 
@@ -15,7 +15,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from chiplib.charts import METADATA_KEY as CHART_KEY
+from chiplib.present.charts import METADATA_KEY as CHART_KEY
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

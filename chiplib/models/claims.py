@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chiplib import data
+from chiplib.models import export_controls, hbm, roadmaps, systems
 
 VERDICTS = ("supported", "partly", "contradicted", "not testable")
 
@@ -63,8 +64,6 @@ def chip_ratio(ds: data.Dataset, row) -> Evaluation:
 
 def tpp_value(ds: data.Dataset, row) -> Evaluation:
     """TPP of a chip (computed from dense figures, or a published TPP where the data lacks a precision)."""
-    from chiplib import export_controls
-
     table = export_controls.inputs_table(data.specs_wide(ds))
     value = float(table.at[row.subject, "tpp"])
     if math.isnan(value):
@@ -83,8 +82,6 @@ def tpp_ratio(ds: data.Dataset, row) -> Evaluation:
 
 def classification(ds: data.Dataset, row) -> Evaluation:
     """The chip's classification under rule ``metric`` (a rule id)."""
-    from chiplib import export_controls
-
     outcome = export_controls.classify(row.subject, row.metric, ds)
     rule = export_controls.rule(row.metric, ds)
     sources = tuple(rule.sources) + tuple(data.preferred_sources([row.subject], export_controls.INPUT_METRICS, ds))
@@ -93,10 +90,8 @@ def classification(ds: data.Dataset, row) -> Evaluation:
 
 def _system(ds: data.Dataset, system_id: str, metric: str) -> tuple[float, tuple[str, ...], str]:
     """A system figure: recomputed from chips, except power, which only a published figure gives."""
-    from chiplib import clusters
-
     if metric == "power":
-        pub = clusters.published(ds)
+        pub = systems.published(ds)
         rows = pub[(pub["system_id"] == system_id) & (pub["metric"] == "power") & pub["preferred"]]
         if rows.empty:
             return math.nan, (), f"no published power for {system_id}"
@@ -105,9 +100,9 @@ def _system(ds: data.Dataset, system_id: str, metric: str) -> tuple[float, tuple
         compute, s1, _ = _system(ds, system_id, "fp16_dense")
         power, s2, _ = _system(ds, system_id, "power")
         return compute / power, s1 + s2, "recomputed dense FP16 over published power"
-    total = clusters.aggregate(system_id, ds)[metric]
-    chip = clusters.systems(ds).at[system_id, "chip_id"]
-    sources = tuple(data.preferred_sources([chip], [clusters.AGGREGATED[metric]], ds)) if isinstance(chip, str) else ()
+    total = systems.aggregate(system_id, ds)[metric]
+    chip = systems.systems(ds).at[system_id, "chip_id"]
+    sources = tuple(data.preferred_sources([chip], [systems.AGGREGATED[metric]], ds)) if isinstance(chip, str) else ()
     return float(total), sources, f"recomputed from {chip}"
 
 
@@ -130,9 +125,7 @@ def system_ratio(ds: data.Dataset, row) -> Evaluation:
 
 def hbm_accelerators(ds: data.Dataset, row) -> Evaluation:
     """Accelerators of chip ``subject_b`` that HBM scenario ``subject`` can equip: the range as (low, high)."""
-    from chiplib import memory
-
-    table = memory.supply_scenario(row.subject, ds).set_index("chip_id")
+    table = hbm.supply_scenario(row.subject, ds).set_index("chip_id")
     line = table.loc[row.subject_b]
     value = (line["accelerators_low"] + line["accelerators_high"]) / 2
     return Evaluation(value, tuple(line["sources"]),
@@ -142,12 +135,10 @@ def hbm_accelerators(ds: data.Dataset, row) -> Evaluation:
 
 def generations_behind(ds: data.Dataset, row) -> Evaluation:
     """Years China's best chip trails on ``metric``, in NVIDIA release cycles (median years between releases)."""
-    from chiplib import clusters
-
-    values = clusters.roadmap_values(include_announced=False, dataset=ds)
+    values = roadmaps.roadmap_values(include_announced=False, dataset=ds)
     years = range(int(values["year"].min()), int(values["year"].max()) + 1)
-    gaps = clusters.gaps_by_metric(values, years).set_index("metric")
-    cycle = clusters.cadence(values, ("NVIDIA",)).at[0, "median_years_between"]
+    gaps = roadmaps.gaps_by_metric(values, years).set_index("metric")
+    cycle = roadmaps.cadence(values, ("NVIDIA",)).at[0, "median_years_between"]
     gap = gaps.at[row.metric, "gap_years"]
     if gap is None or pd.isna(gap) or not cycle:
         return _nan("no comparable year in the data")
@@ -159,10 +150,8 @@ def generations_behind(ds: data.Dataset, row) -> Evaluation:
 
 def release_cadence(ds: data.Dataset, row) -> Evaluation:
     """Median years between a vendor's (``subject``) releases in the dataset."""
-    from chiplib import clusters
-
-    values = clusters.roadmap_values(include_announced=True, dataset=ds)
-    table = clusters.cadence(values, (row.subject,))
+    values = roadmaps.roadmap_values(include_announced=True, dataset=ds)
+    table = roadmaps.cadence(values, (row.subject,))
     value = float(table.at[0, "median_years_between"])
     sources = data.preferred_sources(values.loc[values["vendor"] == row.subject, "chip_id"], ["planned", "shipped"], ds)
     return Evaluation(value, tuple(sources), f"{row.subject} parts become available in {table.at[0, 'years']}: "
@@ -242,27 +231,3 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     return {name: int(counts.get(name, 0)) for name in VERDICTS}
 
 
-def _params():
-    from chiplib.params import Param
-
-    return (Param("show", str, "all", "which claims to list: all, testable or contested",
-                  lambda: ["all", "testable", "contested"]),)
-
-
-PARAMS = _params()
-
-
-def check_params(**given) -> dict:
-    """Validate the claims notebook's parameters (see :data:`PARAMS`)."""
-    from chiplib.params import check
-
-    return check(PARAMS, given, where="claims")
-
-
-def shown(table: pd.DataFrame, show: str) -> pd.DataFrame:
-    """The ledger rows a reader asked for: all, testable (a verdict other than 'not testable'), or contested."""
-    if show == "testable":
-        return table[table["verdict"] != "not testable"]
-    if show == "contested":
-        return table[table["verdict"].isin(["partly", "contradicted"])]
-    return table

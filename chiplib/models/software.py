@@ -12,16 +12,14 @@ import numpy as np
 import pandas as pd
 
 from chiplib import data
+from chiplib.data import configs
 
-RUBRIC_FILE = "software_rubric.yaml"
+RUBRIC_FILE = configs.RUBRIC_FILE
 
 
 def rubric(dataset: data.Dataset | None = None) -> dict:
     """The rubric (criteria, status and CUDA scores, weight profiles), read safely."""
-    from chiplib import configs
-
-    ds = dataset or data.load()
-    return configs.load(ds.directory / RUBRIC_FILE)
+    return (dataset or data.load()).config(RUBRIC_FILE)
 
 
 def activity(dataset: data.Dataset | None = None, quarters: int = 4) -> pd.Series:
@@ -89,32 +87,3 @@ def sensitivity(table: pd.DataFrame, draws: int = 2000, seed: int = 1) -> pd.Dat
     }, index=table.index).sort_values("median_rank")
 
 
-def _params():
-    from chiplib.params import Param
-
-    return (
-        Param("profile", str, "balanced", "weight profile (data/software_rubric.yaml)", lambda: list(rubric()["profiles"])),
-        Param("vendors", str, "all", "'all' or comma-separated vendor names from data/stack_matrix.csv"),
-    )
-
-
-PARAMS = _params()
-
-
-def check_params(**given) -> dict:
-    """Validate the software notebook's parameters (see :data:`PARAMS`)."""
-    from chiplib.params import ParamError, check
-
-    values = check(PARAMS, given, where="software")
-    if values["vendors"] != "all":
-        known = set(data.load().tables["stack_matrix"]["vendor"])
-        unknown = [v.strip() for v in values["vendors"].split(",") if v.strip() not in known]
-        if unknown:
-            raise ParamError(f"software: unknown vendor(s) {unknown}; valid vendors: all, {', '.join(sorted(known))}")
-    return values
-
-
-def selected_vendors(spec: str, dataset: data.Dataset | None = None) -> list[str]:
-    ds = dataset or data.load()
-    every = sorted(set(ds.tables["stack_matrix"]["vendor"]))
-    return every if spec == "all" else [v.strip() for v in spec.split(",") if v.strip()]

@@ -11,6 +11,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from chiplib.present.safe import md
+
 METADATA_KEY = "chiplib_figure"
 
 
@@ -41,8 +43,6 @@ def record(figure_id: str, label: str, value, unit: str = "", sources: Iterable[
     ``sources`` are source ids from ``data/sources.csv``.
     """
     from IPython.display import display
-
-    from chiplib.safe import md
 
     if not isinstance(value, str):
         value = float(value)

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 from chiplib import data
-from chiplib.safe import markdown_table
+from chiplib.present.safe import markdown_table
 
-README = Path(__file__).resolve().parent.parent / "data" / "README.md"
+README = Path(__file__).resolve().parents[2] / "data" / "README.md"
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chiplib import data
+from chiplib.core.dates import parse_partial_date
+from chiplib.data import configs
 
 
 class MemoryModelError(ValueError):
@@ -35,12 +37,6 @@ def stack_bandwidth(interface_width_bits: float, pin_rate_gbit_s: float) -> floa
     """Per-stack bandwidth in GB/s: width x pin rate / 8 (HBM3: 1024 x 6.4 / 8 = 819.2)."""
     _positive(interface_width_bits=interface_width_bits, pin_rate_gbit_s=pin_rate_gbit_s)
     return interface_width_bits * pin_rate_gbit_s / 8
-
-
-def package_bandwidth(stacks: float, per_stack_gb_s: float) -> float:
-    """Accelerator bandwidth in GB/s from its stack count and per-stack bandwidth."""
-    _positive(stacks=stacks, per_stack_gb_s=per_stack_gb_s)
-    return stacks * per_stack_gb_s
 
 
 def bytes_per_flop(bandwidth_gb_s: float, compute_tflops: float) -> float:
@@ -161,11 +157,6 @@ def accelerators_from_stacks(stacks: float, stacks_per_chip: float) -> float:
     return float(math.floor(stacks / stacks_per_chip))
 
 
-def binding_constraint(logic_limited: float, hbm_limited: float) -> str:
-    """Which input caps output: 'HBM' when fewer accelerators can get memory than get logic dies."""
-    return "HBM" if hbm_limited < logic_limited else "logic dies"
-
-
 def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers: tuple[str, ...],
                    as_of: str, milestone: str = "mass_production") -> pd.DataFrame:
     """Per generation: when the first leader and the first follower reached ``milestone``, and the gap in years.
@@ -175,8 +166,6 @@ def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers
     generation by ``as_of``, ``gap_years`` is the time elapsed so far and ``reached`` is False
     (the real gap is at least that long).
     """
-    from chiplib.schema import parse_partial_date
-
     table = milestones[milestones["milestone"] == milestone].copy()
     table["when"] = pd.to_datetime(table["date"].map(parse_partial_date))
     # a year-only date reads as 1 January: drop it where the same supplier has a more precise date
@@ -204,15 +193,12 @@ def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers
 
 # ----------------------------------------------------------------------------- scenarios and notebook support
 
-SCENARIO_FILE = "hbm_scenarios.yaml"
+SCENARIO_FILE = configs.HBM_SCENARIOS_FILE
 
 
 def scenarios(dataset: data.Dataset | None = None) -> dict[str, dict]:
     """Named supply scenarios from ``data/hbm_scenarios.yaml`` (read safely; nothing executed)."""
-    from chiplib import configs
-
-    ds = dataset or data.load()
-    raw = configs.load(ds.directory / SCENARIO_FILE) or {}
+    raw = (dataset or data.load()).config(SCENARIO_FILE) or {}
     return dict(raw.get("scenarios", {}))
 
 
@@ -271,30 +257,3 @@ def decode_table(model_id: str, context: int = 4096, batch: int = 1, dataset: da
     return pd.DataFrame(rows).set_index("chip_id")
 
 
-def as_of_date(year: int, dataset: data.Dataset | None = None) -> str:
-    """The as-of date (ISO) for ``year``: 31 December, or the data's as-of date (:func:`chiplib.data.as_of`)
-    when that is earlier. Never the clock, so a report reads the same whatever day it is built."""
-    return min(f"{year}-12-31", data.as_of(dataset))
-
-
-def _params():
-    from chiplib.params import Param
-
-    return (
-        Param("scenario", str, "stockpile", "HBM supply scenario (data/hbm_scenarios.yaml)", lambda: list(scenarios())),
-        Param("year", int, 2026, "as-of year for the generation gap (its last day, or the data's as-of date if earlier)"),
-        Param("model", str, "deepseek-v3", "open model for the decode bounds (data/models.csv)", lambda: list(models())),
-    )
-
-
-PARAMS = _params()
-
-
-def check_params(**given) -> dict:
-    """Validate the HBM notebook's parameters (see :data:`PARAMS`)."""
-    from chiplib.params import ParamError, check
-
-    values = check(PARAMS, given, where="memory")
-    if not 2013 <= values["year"] <= 2030:
-        raise ParamError(f"memory: year {values['year']} is outside 2013-2030")
-    return values

@@ -1,0 +1,163 @@
+"""Running report variants: papermill in worker processes, rendering, publishing or keeping the failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from chiplib.build.cache import _cache_path
+from chiplib.build.plan import DEFAULT_CELL_TIMEOUT, Job, Result
+from chiplib.build.safety import STAGING_PREFIX, ignore_interrupts, stop_descendants, write_atomic
+
+class BuildInterrupted(KeyboardInterrupt):
+    """The build was interrupted (Ctrl-C or SIGTERM); finished reports were kept, the rest left as they were."""
+
+    def __init__(self, finished: int, stopped: int):
+        super().__init__(f"interrupted: {finished} report(s) finished and kept, {stopped} stopped; "
+                         "every other report is as it was before this build")
+
+
+def collect_figures(nb) -> list[dict]:
+    """Headline figures recorded with :func:`chiplib.figures.record`, in notebook order."""
+    from chiplib.present.figures import METADATA_KEY
+
+    return [output["metadata"][METADATA_KEY]
+            for cell in nb.cells for output in cell.get("outputs", [])
+            if METADATA_KEY in output.get("metadata", {})]
+
+
+def _execute(job: Job, executed: Path, cell_timeout: int) -> None:
+    """Run the notebook with papermill; one retry when the kernel fails to start (port clashes)."""
+    import papermill as pm
+
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(str(job.notebook), str(executed), parameters=job.params, cwd=str(job.notebook.parent),
+                                kernel_name="python3", progress_bar=False, log_output=False, start_timeout=60,
+                                execution_timeout=cell_timeout)
+            return
+        except RuntimeError as exc:  # jupyter_client raises RuntimeError when the kernel dies at start-up
+            if attempt == 2 or "Kernel" not in str(exc):
+                raise
+
+
+def _reader_cell(executed: Path, index: int) -> tuple[int, int]:
+    """(number, total) of executed cell ``index`` as a reader counts the stored notebook's cells from 1,
+    leaving out the cells papermill adds (the injected parameters; the error notes it adds afterwards)."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except (OSError, ValueError):
+        return index + 1, 0
+    cells = [c for c in cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    before = sum(1 for i in injected if i < index)
+    return index - before + 1, len(cells) - len(injected)
+
+
+def _failure_message(exc: Exception, executed: Path, cell_timeout: int) -> str:
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        number, total = _reader_cell(executed, exc.cell_index)
+        first_line = (exc.source or "").strip().splitlines()[0][:60] if (exc.source or "").strip() else ""
+        of = f" of {total}" if total else ""
+        return f"cell {number}{of} ({first_line}) raised {exc.ename}: {exc.evalue}"
+    if isinstance(exc, CellTimeoutError):
+        return f"a cell ran longer than the {cell_timeout} s limit (--cell-timeout) and was stopped"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_job(job: Job, staging: str, banner: str, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Result:
+    """Execute one variant and render its HTML into ``staging``; never raises (errors go in the Result)."""
+    import nbformat
+
+    from chiplib.build import render
+
+    start = time.perf_counter()
+    executed = Path(staging) / f"{job.report}--{job.variant}.ipynb"
+    try:
+        _execute(job, executed, cell_timeout)
+        nb = nbformat.read(executed, as_version=4)
+        html = render.to_html(nb, title=f"{job.title} ({job.variant})", banner=banner)
+        (Path(staging) / job.html_name).write_text(html, encoding="utf-8")
+        return Result(job, collect_figures(nb), time.perf_counter() - start)
+    except Exception as exc:  # the build reports it and keeps the last good report
+        return Result(job, seconds=time.perf_counter() - start, error=_failure_message(exc, executed, cell_timeout))
+
+
+def _publish(result: Result, staging: Path, out: Path) -> None:
+    """Move a finished report into place and remember its inputs hash and figures."""
+    job = result.job
+    os.replace(staging / job.html_name, out / job.html_name)
+    stored = {"inputs_hash": result.inputs_hash, "figures": result.figures, "seconds": round(result.seconds, 2),
+              "params": job.params}
+    write_atomic(_cache_path(out, job), json.dumps(stored, indent=1, sort_keys=True))
+
+
+def _keep_failed(result: Result, staging: Path, out: Path) -> Path | None:
+    executed = staging / f"{result.job.report}--{result.job.variant}.ipynb"
+    if not executed.exists():
+        return None
+    target = out / "_failed" / executed.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(executed, target)
+    return target
+
+
+def _run(todo: list[tuple[Job, str]], out: Path, banner: str, jobs: int | None, executor: Executor | None,
+         progress: bool, cell_timeout: int) -> tuple[list[Result], list[str]]:
+    """Execute ``todo`` (job, inputs hash) pairs; publish successes, keep failed notebooks.
+
+    On Ctrl-C (or SIGTERM): no new run starts, running workers and their kernels are stopped, the
+    staging folder is removed, and BuildInterrupted is raised; reports published so far stay.
+    """
+    results: list[Result] = []
+    failures: list[str] = []
+    if not todo:
+        return results, failures
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=out) as staging_name:
+        staging = Path(staging_name)
+        own_pool = executor is None and len(todo) > 1
+        pool = executor or (ProcessPoolExecutor(max_workers=min(jobs or os.cpu_count() or 1, len(todo)),
+                                                initializer=ignore_interrupts) if own_pool else None)
+        futures: list[Future] = []
+        try:
+            if pool is None:
+                finished: Iterable = (run_job(job, staging_name, banner, cell_timeout) for job, _ in todo)
+            else:
+                futures = [pool.submit(run_job, job, staging_name, banner, cell_timeout) for job, _ in todo]
+                finished = (future.result() for future in as_completed(futures))
+            hashes = {job.key: h for job, h in todo}
+            if progress:
+                from tqdm import tqdm
+
+                finished = tqdm(finished, total=len(todo), desc="reports", unit="run")
+            for result in finished:
+                result.inputs_hash = hashes[result.job.key]
+                if result.error:
+                    kept = _keep_failed(result, staging, out)
+                    failures.append(f"{result.job.key}: {result.error}" + (f" (executed notebook: {kept})" if kept else ""))
+                else:
+                    _publish(result, staging, out)
+                    results.append(result)
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            if own_pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+            stop_descendants()
+            own_pool = False
+            raise BuildInterrupted(len(results), len(todo) - len(results) - len(failures)) from None
+        finally:
+            if own_pool:
+                pool.shutdown()
+    return results, failures

@@ -1,0 +1,17 @@
+"""The data layer: every file under ``data/`` (CSV tables and YAML files), loaded, validated and viewed.
+
+``from chiplib import data`` gives the public API: :func:`load` (validated once per directory),
+the views :func:`specs_wide`, :func:`specs_long`, :func:`facts` and :func:`coverage`, provenance
+(:func:`preferred_sources`, :func:`sources_for`), the data's as-of date and the rule versions.
+"""
+
+from chiplib.data import rules
+from chiplib.data.provenance import preferred_sources, sources_for
+from chiplib.data.tables import Dataset, as_of, data_dir, facts, load
+from chiplib.data.validate import DataValidationError
+from chiplib.data.views import CONTESTED_SHARE, coverage, specs_long, specs_wide
+
+__all__ = [
+    "CONTESTED_SHARE", "Dataset", "DataValidationError", "as_of", "coverage", "data_dir", "facts", "load",
+    "preferred_sources", "rules", "sources_for", "specs_long", "specs_wide",
+]

@@ -1,0 +1,114 @@
+"""Load the collection's tables, validated once per process: :func:`load` reads and checks every
+table in ``data/`` (cached per directory) and raises :class:`~chiplib.data.validate.DataValidationError`
+listing every problem; :meth:`Dataset.config` gives the YAML files, read and checked the same way.
+
+The data directory is ``data/`` beside the package (an editable install), or the
+directory named by the ``CHIPLIB_DATA`` environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from chiplib.core import units
+from chiplib.data import configs
+from chiplib.data.validate import LINE, DataValidationError, check
+
+
+def data_dir() -> Path:
+    """The data directory in use: ``$CHIPLIB_DATA`` if set, else ``data/`` next to the package."""
+    override = os.environ.get("CHIPLIB_DATA")
+    if override:
+        return Path(override).resolve()
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables. Quantity values in ``specs`` are converted to their metric's unit."""
+
+    directory: Path
+    sources: pd.DataFrame
+    chips: pd.DataFrame
+    metrics: pd.DataFrame
+    specs: pd.DataFrame
+    events: pd.DataFrame
+    tables: dict[str, pd.DataFrame]  # every table as validated text (theme modules type what they use)
+
+    def unit(self, metric: str) -> str:
+        """Canonical unit of ``metric`` ('' for text and date metrics)."""
+        return str(self.metrics.at[metric, "unit"] or "")
+
+    def config(self, name: str) -> Any:
+        """A YAML file of the data directory (``export_rules.yaml`` ...), read safely and cached until it changes."""
+        return configs.load(self.directory / name)
+
+
+def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame, subject: str = "chip_id") -> pd.DataFrame:
+    """Add ``value`` in canonical units (float; NaN for text/date metrics) and keep the published text."""
+    specs = raw_specs.rename(columns={"value": "value_published", "unit": "unit_published"})
+    kinds = specs["metric"].map(metrics["kind"])
+    canonical = specs["metric"].map(metrics["unit"])
+    values = []
+    for text, unit, kind, target in zip(specs["value_published"], specs["unit_published"], kinds, canonical):
+        if kind == "quantity":
+            values.append(units.convert(float(text.replace(",", "")), unit or "", target))
+        else:
+            values.append(float("nan"))
+    specs["value"] = pd.Series(values, index=specs.index, dtype="float64")
+    specs["text"] = specs["value_published"].where(kinds != "quantity")
+    specs["unit"] = canonical.fillna("")
+    specs["kind"] = kinds
+    specs["preferred"] = specs["preferred"] == "true"
+    specs["note"] = specs["note"].fillna("")
+    columns = [subject, "metric", "kind", "value", "unit", "text", "value_published", "unit_published",
+               "source_id", "basis", "preferred", "note", LINE]
+    return specs[columns].reset_index(drop=True)
+
+
+@lru_cache(maxsize=8)
+def _load(directory: Path) -> Dataset:
+    raw = check(directory)
+    if raw.issues:
+        raise DataValidationError(raw.issues)
+    frames = raw.frames
+    metrics = frames["metrics"].drop(columns=LINE).set_index("metric")
+    chips = frames["chips"].drop(columns=LINE).set_index("chip_id")
+    chips["year"] = pd.to_numeric(chips["year"]).astype("Int64")
+    sources = frames["sources"].drop(columns=LINE).set_index("source_id")
+    events = frames["events"].drop(columns=LINE).sort_values(["date", "title"], kind="stable").reset_index(drop=True)
+    tables = {name: frame.drop(columns=LINE) for name, frame in frames.items()}
+    return Dataset(directory, sources, chips, metrics, _typed_specs(frames["chip_specs"], metrics), events, tables)
+
+
+def as_of(dataset: Dataset | None = None) -> str:
+    """The data's as-of date (ISO): the newest access date in ``sources.csv``.
+
+    Reports that speak of "now" use this date, never the clock, so the same data gives the same report.
+    """
+    ds = dataset or load()
+    return str(ds.sources["accessed"].max())
+
+
+def facts(table: str, dataset: Dataset | None = None) -> pd.DataFrame:
+    """A long facts table (``system_specs``, ``hbm_specs`` ...) typed like the chip specs view:
+    ``value`` in the metric's canonical unit, published value and unit kept, ``preferred`` boolean."""
+    ds = dataset or load()
+    raw = ds.tables[table].copy()
+    raw[LINE] = 0
+    return _typed_specs(raw, ds.metrics, subject=raw.columns[0])
+
+
+def load(directory: Path | str | None = None) -> Dataset:
+    """Load and validate the tables in ``directory`` (default :func:`data_dir`); cached per directory.
+
+    Raises DataValidationError listing every problem (file, line, column, reason).
+    Callers must not modify the returned frames; the views below return copies.
+    """
+    return _load(Path(directory).resolve() if directory is not None else data_dir())

@@ -1,0 +1,74 @@
+"""Views of the chip figures the notebooks use.
+
+- :func:`specs_long` gives every estimate of every figure, in canonical units, with its source.
+- :func:`specs_wide` gives one row per chip with the preferred value of each metric.
+- :func:`coverage` counts, per chip, the metrics sourced and the metrics contested.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from chiplib.data.tables import LINE, Dataset, load
+
+#: Two figures of one quantity "disagree" when they differ by more than this share of the larger.
+CONTESTED_SHARE = 0.005
+
+
+def specs_long(dataset: Dataset | None = None, *, preferred_only: bool = False) -> pd.DataFrame:
+    """Every figure for every chip, one row per (chip, metric, source), with chip and source details.
+
+    ``value`` is in the metric's canonical ``unit``; ``value_published``/``unit_published``
+    keep what the source printed; ``text`` holds text and date metrics.
+    """
+    ds = dataset or load()
+    long = ds.specs.drop(columns=LINE)
+    if preferred_only:
+        long = long[long["preferred"]]
+    long = long.join(ds.chips[["vendor", "name", "country", "status"]], on="chip_id")
+    long = long.join(ds.sources[["title", "publisher", "url", "published"]], on="source_id")
+    return long.reset_index(drop=True)
+
+
+def specs_wide(dataset: Dataset | None = None, metrics: list[str] | None = None) -> pd.DataFrame:
+    """One row per chip (index ``chip_id``): chip details, then the preferred value of each metric.
+
+    Quantity columns are floats in canonical units (listed in ``.attrs["units"]``); text and
+    date columns are strings. A metric no source gives for a chip is missing (NaN/None), never zero.
+    """
+    ds = dataset or load()
+    chosen = ds.specs[ds.specs["preferred"]]
+    names = list(ds.metrics.index) if metrics is None else metrics
+    unknown = sorted(set(names) - set(ds.metrics.index))
+    if unknown:
+        raise KeyError(f"unknown metric(s) {unknown}; valid metrics: {', '.join(ds.metrics.index)}")
+    wide = ds.chips[["vendor", "name", "country", "status", "year", "variant_of", "market"]].copy()
+    for metric in names:
+        rows = chosen[chosen["metric"] == metric].set_index("chip_id")
+        column = rows["value"] if ds.metrics.at[metric, "kind"] == "quantity" else rows["text"]
+        wide[metric] = column.reindex(wide.index)
+    wide.attrs["units"] = {m: ds.unit(m) for m in names}
+    return wide
+
+
+def coverage(dataset: Dataset | None = None) -> pd.DataFrame:
+    """Per chip: metrics sourced, metrics contested (sources give different values), sources cited.
+
+    A quantity is contested when its canonical values differ by more than :data:`CONTESTED_SHARE` (0.5 %) across rows;
+    text and date metrics when their texts differ.
+    """
+    ds = dataset or load()
+    specs = ds.specs
+    key = specs["value"].round(6).astype(str).where(specs["kind"] == "quantity", specs["text"].str.lower())
+    per_metric = specs.assign(key=key).groupby(["chip_id", "metric"]).agg(
+        low=("value", "min"), high=("value", "max"), distinct=("key", "nunique"), kind=("kind", "first"))
+    spread = (per_metric["high"] - per_metric["low"]) > CONTESTED_SHARE * per_metric["high"].abs()
+    per_metric["contested"] = spread.where(per_metric["kind"] == "quantity", per_metric["distinct"] > 1)
+    table = ds.chips[["vendor", "name", "status"]].copy()
+    grouped = per_metric.groupby(level="chip_id")
+    table["metrics"] = grouped.size().reindex(table.index, fill_value=0)
+    table["contested"] = grouped["contested"].sum().reindex(table.index, fill_value=0).astype(int)
+    table["sources"] = specs.groupby("chip_id")["source_id"].nunique().reindex(table.index, fill_value=0)
+    return table
+
+

@@ -1,0 +1,90 @@
+"""The export-controls report: its parameters, the chips it shows, and its answer in brief."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from chiplib import data
+from chiplib.core.params import Param, ParamError, check
+from chiplib.models.export_controls import Rule, rule, rule_in_force, rules, sensitivity
+from chiplib.present.safe import md
+
+#: Chip selections for the notebook: name -> country code (None = every chip).
+SELECTIONS = {"all": None, "chinese": "CN", "yardsticks": "US"}
+IN_FORCE = "in-force"
+
+
+def _rule_choices() -> list[str]:
+    return [IN_FORCE, *(r.rule_id for r in rules())]
+
+
+def _params():
+    return (
+        Param("rule", str, IN_FORCE, "rule version id, or 'in-force' for the rule in force on as_of", _rule_choices),
+        Param("as_of", str, "2026-11-22", "date (YYYY-MM-DD): picks the rule in force and the events shown"),
+        Param("selection", str, "all", "which chips: all, chinese or yardsticks", lambda: list(SELECTIONS)),
+    )
+
+
+PARAMS = _params()
+
+
+def check_params(**given) -> dict:
+    """Validate the export-controls notebook's parameters (see :data:`PARAMS`)."""
+    values = check(PARAMS, given, where="export_controls")
+    try:
+        day = dt.date.fromisoformat(values["as_of"])
+    except ValueError:
+        raise ParamError(f"export_controls: as_of {values['as_of']!r} is not a date (YYYY-MM-DD)") from None
+    first = rules()[0].effective
+    if day < first:
+        raise ParamError(f"export_controls: as_of {day} is before the first rule version ({first})")
+    return values
+
+
+def resolve_rule(rule_param: str, as_of: str) -> Rule:
+    """The rule a notebook run uses: the named one, or the one in force on ``as_of``."""
+    return rule_in_force(as_of) if rule_param == IN_FORCE else rule(rule_param)
+
+
+def china_parts(dataset: data.Dataset | None = None) -> list[str]:
+    """US vendors' parts designed for the Chinese market under the rules (``china_parts`` in the rules file)."""
+    return data.rules.china_parts(dataset or data.load())
+
+
+def selected(table: pd.DataFrame, selection: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """``table`` (indexed by chip_id) restricted to a selection of :data:`SELECTIONS`, with chip details."""
+    ds = dataset or data.load()
+    country = SELECTIONS[selection]
+    table = table.join(ds.chips[["name", "country", "status"]])
+    return table if country is None else table[table["country"] == country]
+
+
+def headline(table: pd.DataFrame, rule_obj: Rule, dataset: data.Dataset | None = None) -> dict[str, float]:
+    """Counts a reader asks first, from a :func:`classify_all` table (all chips)."""
+    ds = dataset or data.load()
+    chinese = table[ds.chips.loc[table.index, "country"] == "CN"]
+    parts = [c for c in china_parts(ds) if c in table.index]
+    moves = sensitivity(rule_obj.rule_id, dataset=ds)
+    return {
+        "chinese_chips": len(chinese),
+        "chinese_controlled": int((chinese["controlled"] == True).sum()),  # noqa: E712 (None = unknown)
+        "chinese_unknown": int((chinese["result"] == "unknown").sum()),
+        "china_parts_controlled": int((table.loc[parts, "controlled"] == True).sum()),  # noqa: E712
+        "china_parts": len(parts),
+        "chips_moved_by_contested_figures": int(moves.loc[moves["moves"], "chip_id"].nunique()),
+    }
+
+
+def summary(counts: dict[str, float], rule_obj: Rule) -> str:
+    """Two sentences from :func:`headline` counts (Markdown, data text escaped)."""
+    return md("Under the {name} (effective {effective}), {controlled} of the {chinese} Chinese accelerators in the "
+              "dataset meet a controlled threshold (as if they were US exports), and the data cannot classify "
+              "{unknown} for lack of published figures. Of the {parts} parts NVIDIA and AMD cut down for China, "
+              "{parts_controlled} need a licence under this version; a contested source figure moves {moved} chip(s) "
+              "across a line.", name=rule_obj.name, effective=rule_obj.effective,
+              controlled=counts["chinese_controlled"], chinese=counts["chinese_chips"],
+              unknown=counts["chinese_unknown"], parts=counts["china_parts"],
+              parts_controlled=counts["china_parts_controlled"], moved=counts["chips_moved_by_contested_figures"])
