@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test reports lab validate docs notebooks refresh bench clean
+.PHONY: setup test test-fast lint reports lab validate docs notebooks refresh bench clean
 
 setup: $(STAMP)
 
@@ -16,8 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The full run (CI runs this): lint, then every test, notebook regressions and browser checks included.
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Seconds, not minutes: unit and data tests only (no kernels, builds or browsers).
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 validate: $(STAMP)
 	$(BIN)/chiplib validate

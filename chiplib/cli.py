@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export-controls", help="TPP, performance density and classification of every chip under a rule version",
         description="Classify every chip under one version of the US export rules (data/export_rules.yaml).")
     export.add_argument("--rule", default=None, help="rule id, e.g. oct2023 (default: the rule in force on --date)")
-    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", type=_iso_date, help="pick the rule in force on this date (default: the data's as-of date, the newest source access date)")
+    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", type=_iso_date,
+                        help="pick the rule in force on this date (default: the data's as-of date, the newest source access date)")
     export.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
     export.set_defaults(func=cmd_export_controls)
 

@@ -6,6 +6,16 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parent.parent
+SLOW_PLACES = (REPO / "tests" / "integration", REPO / "notebooks")
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/integration and every notebook (nbval) is ``slow``: `make test-fast` skips them."""
+    for item in items:
+        if any(Path(str(item.path)).is_relative_to(place) for place in SLOW_PLACES):
+            item.add_marker(pytest.mark.slow)
+
 TABLES = {
     "sources.csv": """\
 source_id,title,publisher,url,published,accessed,kind

@@ -31,8 +31,18 @@ from typing import Any
 
 from chiplib import data
 from chiplib.build.cache import _stored, cached_result, job_hash, shared_inputs_hash
-from chiplib.build.plan import (DEFAULT_CELL_TIMEOUT, PLAN, REPORTS, Job, PlanError, Result, load_plan, plan_jobs,
-                                plan_order, report_stem)
+from chiplib.build.plan import (
+    DEFAULT_CELL_TIMEOUT,
+    PLAN,
+    REPORTS,
+    Job,
+    PlanError,
+    Result,
+    load_plan,
+    plan_jobs,
+    plan_order,
+    report_stem,
+)
 from chiplib.build.runner import _run
 from chiplib.build.safety import BuildBusy, build_lock, sweep_leftovers, terminate_as_interrupt, write_atomic
 from chiplib.present.figures import Figure

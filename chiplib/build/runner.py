@@ -15,6 +15,7 @@ from chiplib.build.cache import _cache_path
 from chiplib.build.plan import DEFAULT_CELL_TIMEOUT, Job, Result
 from chiplib.build.safety import STAGING_PREFIX, ignore_interrupts, stop_descendants, write_atomic
 
+
 class BuildInterrupted(KeyboardInterrupt):
     """The build was interrupted (Ctrl-C or SIGTERM); finished reports were kept, the rest left as they were."""
 

@@ -8,10 +8,11 @@ dictionary in ``data/README.md`` describes the same columns for people.
 
 from __future__ import annotations
 
-from chiplib.core.dates import is_full_date, is_partial_date, midpoint_date, parse_partial_date  # noqa: F401
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from chiplib.core.dates import is_full_date, is_partial_date, midpoint_date, parse_partial_date  # noqa: F401
 
 if TYPE_CHECKING:
     import pandera.pandas as pa

@@ -12,52 +12,17 @@ import codecs
 import csv
 import io
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from chiplib.core import units
-from chiplib.data import configs, schema
-from chiplib.data.rules import parse_rules
+from chiplib.data import schema
+from chiplib.data.crossrefs import check_claims, check_configs
+from chiplib.data.issues import LINE, DataIssue, DataValidationError, RawTables
+from chiplib.data.issues import number as parse_number
 
-LINE = "csv_line"  # column added to every raw table: the CSV line the row starts on
-
-
-@dataclass(frozen=True, order=True)
-class DataIssue:
-    """One problem in the data: where it is and why it is a problem."""
-
-    file: str
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        what = "key" if self.file.endswith(".yaml") else "column"
-        column = f" {what} '{self.column}'" if self.column else ""
-        return f"{where}:{column} {self.reason}"
-
-
-class DataValidationError(ValueError):
-    """The data failed validation; ``issues`` lists every problem found."""
-
-    def __init__(self, issues: list[DataIssue]):
-        self.issues = sorted(issues)
-        listing = "\n".join(f"  {issue}" for issue in self.issues)
-        super().__init__(f"{len(self.issues)} problem(s) in the data:\n{listing}")
-
-
-@dataclass
-class RawTables:
-    """The tables as text (empty cells are None), each with its ``_line`` column, plus what went wrong."""
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    issues: list[DataIssue] = field(default_factory=list)
-
-    def add(self, table: str, line: int, column: str, reason: str) -> None:
-        self.issues.append(DataIssue(schema.TABLES[table].file, line, column, reason))
+__all__ = ["LINE", "DataIssue", "DataValidationError", "RawTables", "check", "read_raw"]
 
 
 def read_raw(data_dir: Path, table: str, raw: RawTables) -> None:
@@ -181,13 +146,6 @@ def _check_metric_units(raw: RawTables) -> None:
             raw.add("metrics", line, "unit", f"{kind} metric {metric!r} takes no unit")
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text.replace(",", ""))
-    except ValueError:
-        return None
-
-
 def _check_fact_values(raw: RawTables, table: str) -> None:
     """Each value must suit its metric: a non-negative number in a convertible unit, or a date, or text."""
     metrics = raw.frames["metrics"].dropna(subset=["metric"]).set_index("metric")
@@ -197,7 +155,7 @@ def _check_fact_values(raw: RawTables, table: str) -> None:
             continue  # unknown metric or empty value: already reported
         kind, canonical = metrics.at[row.metric, "kind"], metrics.at[row.metric, "unit"]
         if kind == "quantity":
-            number = _number(row.value)
+            number = parse_number(row.value)
             if number is None:
                 raw.add(table, line, "value", f"{row.value!r} is not a number ({row.metric} is a quantity)")
             elif not math.isfinite(number) or number < 0:
@@ -245,7 +203,7 @@ def _check_estimates(raw: RawTables, table: str, metrics: dict[str, str]) -> Non
             text = getattr(row, column)
             if text is None:
                 continue
-            number = _number(text)
+            number = parse_number(text)
             if number is None or not math.isfinite(number) or number < 0:
                 raw.add(table, line, column, f"{text!r} must be a finite number >= 0")
             else:
@@ -257,147 +215,6 @@ def _check_estimates(raw: RawTables, table: str, metrics: dict[str, str]) -> Non
         canonical = metrics.get(row.metric)
         if canonical is not None:
             _check_unit(raw, table, line, row.unit, canonical, f"{row.metric} is in {canonical}")
-
-
-def _known(raw: RawTables, table: str, column: str) -> set[str]:
-    return set(raw.frames[table][column].dropna())
-
-
-def _read_yaml(data_dir: Path, name: str, raw: RawTables, *, lenient: bool = False) -> object | None:
-    """A YAML file under ``data_dir`` checked against its schema; None when absent, unreadable or (unless
-    ``lenient``: the caller copes with any structure) not matching its schema."""
-    path = data_dir / name
-    if not path.exists():
-        return None
-    try:
-        document = configs.read(path)
-    except configs.YamlError as exc:
-        raw.issues.append(DataIssue(name, exc.line, "", exc.reason))
-        return None
-    found = configs.problems(document, name)
-    raw.issues.extend(DataIssue(name, 0, problem.path, problem.reason) for problem in found)
-    return None if found and not lenient else document
-
-
-def _yaml_refs(raw: RawTables, name: str, pairs) -> None:
-    """``pairs`` of (key path, value, allowed values, (what, where)): a value not among the allowed ones is
-    reported; allowed None means the file defining them is itself broken (already reported)."""
-    for path, value, allowed, (what, where) in pairs:
-        if allowed is not None and value not in allowed:
-            raw.issues.append(DataIssue(name, 0, path, f"unknown {what} {value!r} (not in {where})"))
-
-
-def _check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
-    """The YAML files under ``data_dir`` (schema and cross-references); returns the names they define
-    (rule ids, HBM scenarios) for the claims check."""
-    chips, sources = _known(raw, "chips", "chip_id"), _known(raw, "sources", "source_id")
-    defined: dict[str, set[str] | None] = {"rules": None, "hbm_scenarios": None}  # None: file broken or absent
-    rules_doc = _read_yaml(data_dir, configs.RULES_FILE, raw, lenient=True)  # parse_rules checks any structure
-    if isinstance(rules_doc, dict):
-        rules, found = parse_rules(rules_doc, sources)
-        raw.issues.extend(DataIssue(configs.RULES_FILE, 0, "", problem) for problem in found)
-        defined["rules"] = {r.rule_id for r in rules} if not found else None
-        _yaml_refs(raw, configs.RULES_FILE, ((f"china_parts.{i}", chip, chips, ("chip_id", "chips.csv"))
-                                              for i, chip in enumerate(rules_doc.get("china_parts", []))))
-    hbm_doc = _read_yaml(data_dir, configs.HBM_SCENARIOS_FILE, raw)
-    if hbm_doc is not None:
-        defined["hbm_scenarios"] = set(hbm_doc["scenarios"])
-        subjects = _known(raw, "hbm_supply", "subject")
-        for name, spec in hbm_doc["scenarios"].items():
-            _yaml_refs(raw, configs.HBM_SCENARIOS_FILE, [
-                *((f"scenarios.{name}.subjects.{i}", s, subjects, ("subject", "hbm_supply.csv"))
-                  for i, s in enumerate(spec["subjects"])),
-                *((f"scenarios.{name}.chips.{i}", c, chips, ("chip_id", "chips.csv"))
-                  for i, c in enumerate(spec["chips"]))])
-    fab_doc = _read_yaml(data_dir, configs.FAB_SCENARIOS_FILE, raw)
-    if fab_doc is not None:
-        subjects = _known(raw, "fab_estimates", "subject")
-        refs = [("chip", fab_doc["chip"], chips, ("chip_id", "chips.csv")),
-                ("die_chip", fab_doc["die_chip"], chips, ("chip_id", "chips.csv"))]
-        for name, spec in fab_doc["scenarios"].items():
-            for key, value in spec.items():
-                where = f"scenarios.{name}.{key}"
-                if isinstance(value, dict) and "from" in value:
-                    refs.append((where + ".from", value["from"], subjects, ("estimate subject", "fab_estimates.csv")))
-                elif isinstance(value, dict):
-                    refs.append((where + ".scenario", value["scenario"], defined["hbm_scenarios"],
-                                 ("HBM scenario", configs.HBM_SCENARIOS_FILE)))
-                elif isinstance(value, list) and value[0] > value[1]:
-                    raw.issues.append(DataIssue(configs.FAB_SCENARIOS_FILE, 0, where, f"low {value[0]} is above high {value[1]}"))
-        _yaml_refs(raw, configs.FAB_SCENARIOS_FILE, refs)
-    rubric = _read_yaml(data_dir, configs.RUBRIC_FILE, raw)
-    if rubric is not None:
-        _check_rubric(rubric, raw)
-    return defined
-
-
-def _check_rubric(rubric: dict, raw: RawTables) -> None:
-    """Scores cover exactly the stack vocabulary; every profile weights exactly the criteria."""
-    name = configs.RUBRIC_FILE
-    expected = {"status_scores": set(schema.STACK_STATUSES), "cuda_scores": set(schema.CUDA_APPROACHES),
-                "criteria": {*schema.STACK_LAYERS, "activity"}}
-    for section, keys in expected.items():
-        given = set(rubric[section])
-        if given != keys:
-            raw.issues.append(DataIssue(name, 0, section, f"keys must be exactly {', '.join(sorted(keys))} "
-                                                           f"(missing: {sorted(keys - given)}, unknown: {sorted(given - keys)})"))
-    for profile, weights in rubric["profiles"].items():
-        missing, unknown = set(rubric["criteria"]) - set(weights), set(weights) - set(rubric["criteria"])
-        if missing or unknown:
-            raw.issues.append(DataIssue(name, 0, f"profiles.{profile}", f"weights must name every criterion once "
-                                                                         f"(missing: {sorted(missing)}, unknown: {sorted(unknown)})"))
-
-
-#: Per claims test: the columns it reads and what each must name. "number": claimed (or low and high) numeric.
-CLAIM_ARGUMENTS: dict[str, dict[str, str]] = {
-    "chip_metric": {"subject": "chip", "metric": "quantity metric", "claimed": "number"},
-    "chip_ratio": {"subject": "chip", "subject_b": "chip", "metric": "quantity metric", "claimed": "number"},
-    "tpp": {"subject": "chip", "claimed": "number"},
-    "tpp_ratio": {"subject": "chip", "subject_b": "chip", "claimed": "number"},
-    "classification": {"subject": "chip", "metric": "rule", "claimed": "text"},
-    "system_total": {"subject": "system", "metric": "system metric", "claimed": "number"},
-    "system_ratio": {"subject": "system", "subject_b": "system", "metric": "system metric", "claimed": "number"},
-    "hbm_accelerators": {"subject": "HBM scenario", "subject_b": "chip", "claimed": "number"},
-    "generations_behind": {"metric": "quantity metric", "claimed": "number"},
-    "release_cadence": {"subject": "vendor", "claimed": "number"},
-    "estimates": {"subject": "production estimate subject", "metric": "period", "claimed": "number"},
-    "untestable": {},
-}
-#: System metrics a claim may name: the chip metrics summed over a system, power, and compute per watt.
-SYSTEM_CLAIM_METRICS = ("fp4_dense", "fp8_dense", "fp16_dense", "memory_capacity", "memory_bandwidth",
-                        "scaleup_bandwidth", "power", "compute_per_watt_fp16")
-
-
-def _check_claims(raw: RawTables, defined: dict[str, set[str] | None]) -> None:
-    """Each claim names what its test reads, and those things exist."""
-    metrics = raw.frames["metrics"]
-    names = {
-        "chip": _known(raw, "chips", "chip_id"), "system": _known(raw, "systems", "system_id"),
-        "quantity metric": set(metrics.loc[metrics["kind"] == "quantity", "metric"].dropna()),
-        "system metric": set(SYSTEM_CLAIM_METRICS), "rule": defined["rules"], "HBM scenario": defined["hbm_scenarios"],
-        "vendor": _known(raw, "chips", "vendor"), "production estimate subject": _known(raw, "fab_estimates", "subject"),
-        "period": _known(raw, "fab_estimates", "period"),
-    }
-    for row in raw.frames["claims"].itertuples(index=False):
-        line = getattr(row, LINE)
-        for column, kind in CLAIM_ARGUMENTS.get(row.test, {}).items():
-            value = getattr(row, column)
-            if kind == "number":
-                given = [c for c in ("claimed", "low", "high") if getattr(row, c) is not None]
-                for name in given:
-                    if _number(getattr(row, name)) is None:
-                        raw.add("claims", line, name, f"{getattr(row, name)!r} is not a number (test {row.test})")
-                if not given or (row.claimed is None and len(given) != 2):
-                    raw.add("claims", line, "claimed", f"test {row.test} needs a claimed number, or low and high")
-            elif kind == "text":
-                if value is None or row.unit != "text":
-                    raw.add("claims", line, "claimed", f"test {row.test} needs a claimed text and unit 'text'")
-            elif value is None:
-                raw.add("claims", line, column, f"test {row.test} needs a {kind} in '{column}'")
-            elif names[kind] is not None and value not in names[kind]:  # None: its YAML file is broken
-                valid = sorted(names[kind])
-                shown = ", ".join(valid[:12]) + (", ..." if len(valid) > 12 else "")
-                raw.add("claims", line, column, f"unknown {kind} {value!r} (test {row.test}); valid: {shown}")
 
 
 def check(data_dir: Path) -> RawTables:
@@ -416,7 +233,7 @@ def check(data_dir: Path) -> RawTables:
         _check_preferred(raw, table)
     for table, metrics in schema.ESTIMATE_TABLES.items():
         _check_estimates(raw, table, metrics)
-    defined = _check_configs(data_dir, raw)
-    _check_claims(raw, defined)
+    defined = check_configs(data_dir, raw)
+    check_claims(raw, defined)
     raw.issues.sort()
     return raw

@@ -14,14 +14,13 @@ Yield models (fraction of dies without a killer defect, for die area A and defec
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from chiplib import data
-from chiplib.data import configs
 from chiplib.core.dates import midpoint_date
+from chiplib.data import configs
 from chiplib.models import hbm
 
 YIELD_MODELS = ("poisson", "murphy", "negative_binomial")

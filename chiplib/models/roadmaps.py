@@ -10,6 +10,7 @@ import pandas as pd
 from chiplib import data
 from chiplib.data.schema import ANNOUNCED, SHIPPED
 
+
 def available_year(wide: pd.DataFrame) -> pd.Series:
     """Year each chip is (or is planned to be) available: first shipment, else the vendor's planned date,
     else the year in chips.csv (announcement or first shipment)."""

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from chiplib.models import software
-from chiplib.reports import software as software_report
 
 
 def test_weighted_score_by_hand():

@@ -10,7 +10,6 @@ import pytest
 from chiplib import data
 from chiplib.data import schema
 from chiplib.models import claims
-from chiplib.reports import claims as claims_report
 from chiplib.reports import overview
 
 

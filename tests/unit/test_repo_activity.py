@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "repo_activity.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "repo_activity.py"
 
 
 def _commit(repo: Path, when: str, email: str) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import TABLES, write_tables
 
 from chiplib import data
 from chiplib.data.validate import DataIssue, DataValidationError, check
-from conftest import TABLES, write_tables
 
 SPECS = TABLES["chip_specs.csv"]
 SOURCES = TABLES["sources.csv"]

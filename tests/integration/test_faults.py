@@ -17,15 +17,14 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from conftest import TABLES, write_tables
 
 from chiplib import build
 from chiplib.build import safety as buildsafety
-from chiplib.data import configs
 from chiplib.cli import main
 from chiplib.data.validate import check
-from conftest import TABLES, write_tables
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 
 

@@ -6,12 +6,12 @@ import datetime as dt
 import math
 
 import pytest
+from conftest import write_tables
 
-from chiplib.models import export_controls as ec
-from chiplib.reports import export_controls as ec_report
 from chiplib.cli import main
 from chiplib.data.validate import check
-from conftest import write_tables
+from chiplib.models import export_controls as ec
+from chiplib.reports import export_controls as ec_report
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+from chiplib.core.params import Param, ParamError, check
 from chiplib.models import landscape
 from chiplib.reports import landscape as landscape_report
-from chiplib.core.params import Param, ParamError, check
 
 
 def test_share_of_h100_is_a_plain_ratio_of_preferred_figures():

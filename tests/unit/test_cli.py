@@ -5,9 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from conftest import TABLES, write_tables
+
 import chiplib
 from chiplib.cli import main
-from conftest import TABLES, write_tables
 
 
 def test_validate_clean_data_exits_zero(tables, capsys):
