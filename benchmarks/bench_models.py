@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import time
 
-from chiplib import claims, data, export_controls, fab
+from chiplib import data
+from chiplib.models import claims, export_controls, fab
 
 
 def timed(label: str, func, repeat: int = 3) -> None:

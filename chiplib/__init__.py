@@ -1,6 +1,6 @@
 """chiplib: sourced data and shared models for the collection on China's AI accelerators.
 
-Importing the package is cheap: submodules (``chiplib.data``, ``chiplib.units`` ...) load
+Importing the package is cheap: submodules (``chiplib.data``, ``chiplib.core.units`` ...) load
 pandas, pint and pandera when first imported, and nothing here imports the report
 build (papermill, nbconvert).
 """

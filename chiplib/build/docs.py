@@ -1,6 +1,6 @@
 """Keep the generated parts of ``data/README.md`` (the coverage table) in step with the data.
 
-``python -m chiplib.docs`` (or ``make docs``) rewrites the text between the
+``python -m chiplib.build.docs`` (or ``make docs``) rewrites the text between the
 ``<!-- coverage:start -->`` and ``<!-- coverage:end -->`` markers; a test fails when
 the file is stale.
 """

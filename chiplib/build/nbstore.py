@@ -1,6 +1,6 @@
 """Store a notebook the way the repository keeps it: executed with its defaults, outputs kept
 only on cells marked ``# NBVAL_CHECK_OUTPUT`` (the headline numbers nbval checks), no
-timestamps or papermill metadata. Run ``python -m chiplib.nbstore notebooks/NAME.ipynb``
+timestamps or papermill metadata. Run ``python -m chiplib.build.nbstore notebooks/NAME.ipynb``
 (or ``make notebooks``) after changing a notebook or the data its headline cells show.
 """
 

@@ -1,7 +1,7 @@
 """Executed notebook -> one self-contained HTML report that opens offline.
 
 - Code cells are hidden (the report reads as an article); pass ``show_code=True`` to keep them.
-- Charts tagged by :func:`chiplib.charts.show` become interactive Vega charts, drawn by the
+- Charts tagged by :func:`chiplib.present.charts.show` become interactive Vega charts, drawn by the
   Vega/Vega-Lite/vega-embed bundle from vl-convert inlined **once** per page; their SVG
   stays in the page as the fallback when scripts are off.
 - The template (``chiplib/build/templates/report``) removes every script nbconvert would load from

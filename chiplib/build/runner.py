@@ -25,7 +25,7 @@ class BuildInterrupted(KeyboardInterrupt):
 
 
 def collect_figures(nb) -> list[dict]:
-    """Headline figures recorded with :func:`chiplib.figures.record`, in notebook order."""
+    """Headline figures recorded with :func:`chiplib.present.figures.record`, in notebook order."""
     from chiplib.present.figures import METADATA_KEY
 
     return [output["metadata"][METADATA_KEY]

@@ -5,7 +5,7 @@ key is an error rather than a silent overwrite, and a syntax or encoding error b
 :class:`YamlError` naming the file and line. :data:`SCHEMAS` gives each file's structure as a
 JSON Schema (unknown keys are errors, so a misspelt ``applies-to:`` cannot silently change a
 classification); :func:`problems` lists every departure with its key path.
-Cross-file checks (a chip or subject that does not exist) live in :mod:`chiplib.validate`.
+Cross-file checks (a chip or subject that does not exist) live in :mod:`chiplib.data.crossrefs`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Per-table rules (required columns, non-empty cells, patterns, allowed values) are
 pandera schemas over the raw text of each CSV; rules that span tables (foreign
-keys, units, one preferred row) live in :mod:`chiplib.validate`. The data
+keys, units, one preferred row) live in :mod:`chiplib.data.validate`. The data
 dictionary in ``data/README.md`` describes the same columns for people.
 """
 
@@ -34,7 +34,7 @@ STACK_LAYERS = ("programming_model", "compiler", "math_libraries", "collective_l
                 "inference_servers", "cuda_compatibility", "open_source")
 STACK_STATUSES = ("available", "partial", "announced", "none")
 CUDA_APPROACHES = ("own API", "API mimicry", "translation", "binary compatibility")
-#: Tests the claims ledger may name (chiplib.claims.TESTS; a test keeps the two in step).
+#: Tests the claims ledger may name (chiplib.models.claims.TESTS; a test keeps the two in step).
 CLAIM_TESTS = ("chip_metric", "chip_ratio", "tpp", "tpp_ratio", "classification", "system_total", "system_ratio",
                "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "untestable")
 MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "planned_mass_production")
