@@ -1,8 +1,9 @@
-"""Keep the generated parts of ``data/README.md`` (the coverage table) in step with the data.
+"""Keep the generated parts of the READMEs in step with the data and the plan.
 
-``python -m chiplib.build.docs`` (or ``make docs``) rewrites the text between the
-``<!-- coverage:start -->`` and ``<!-- coverage:end -->`` markers; a test fails when
-the file is stale.
+``python -m chiplib.build.docs`` (or ``make docs``) rewrites the coverage table in ``data/README.md``
+(between ``<!-- coverage:start -->`` and ``<!-- coverage:end -->``) and the map of reports in
+``README.md`` (between ``<!-- reports:start -->`` and ``<!-- reports:end -->``, from
+``notebooks/reports.yaml`` and each report module's ``answer``); a test fails when either is stale.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from pathlib import Path
 from chiplib import data
 from chiplib.present.safe import markdown_table
 
-README = Path(__file__).resolve().parents[2] / "data" / "README.md"
+REPO = Path(__file__).resolve().parents[2]
+README = REPO / "data" / "README.md"
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+MAP_README = REPO / "README.md"
+MAP_START, MAP_END = "<!-- reports:start -->", "<!-- reports:end -->"
 
 
 def coverage_section(dataset: data.Dataset | None = None) -> str:
@@ -29,17 +33,47 @@ def coverage_section(dataset: data.Dataset | None = None) -> str:
     return f"{summary}\n\n{markdown_table(table)}"
 
 
-def render(text: str, dataset: data.Dataset | None = None) -> str:
-    """``text`` with its coverage section regenerated."""
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+def report_map() -> str:
+    """The README's map of reports: each report (overview first) with its variants, question, notebook
+    and what its answer in brief gives (the first sentence of its ``answer`` docstring)."""
+    import pandas as pd
+
+    from chiplib.build.plan import load_plan, report_stem
+    from chiplib.reports import module_for
+
+    reports = sorted(load_plan(), key=lambda r: r["name"] != "overview")
+    rows = []
+    for report in reports:
+        doc = " ".join((module_for(report["name"]).answer.__doc__ or "").split())
+        gives = doc.removeprefix("The answer in brief: ").split(". ")[0].rstrip(".")
+        stem = report_stem(report["name"])
+        rows.append({"report": f"{report['title']} ({', '.join(report['variants'])})",
+                     "question": " ".join(report["question"].split()), "notebook": f"notebooks/{stem}.ipynb",
+                     "answer in brief": gives})
+    return markdown_table(pd.DataFrame(rows))
+
+
+def _replace(text: str, start: str, end: str, body: str, name: str) -> str:
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if not pattern.search(text):
-        raise ValueError(f"{README.name} lacks the {START} ... {END} markers")
-    return pattern.sub(lambda _: f"{START}\n{coverage_section(dataset)}\n{END}", text)
+        raise ValueError(f"{name} lacks the {start} ... {end} markers")
+    return pattern.sub(lambda _: f"{start}\n{body}\n{end}", text)
+
+
+def render(text: str, dataset: data.Dataset | None = None) -> str:
+    """``text`` (data/README.md) with its coverage section regenerated."""
+    return _replace(text, START, END, coverage_section(dataset), README.name)
+
+
+def render_map(text: str) -> str:
+    """``text`` (README.md) with its map of reports regenerated."""
+    return _replace(text, MAP_START, MAP_END, report_map(), MAP_README.name)
 
 
 def main() -> None:
     README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"updated {README}")
+    MAP_README.write_text(render_map(MAP_README.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"updated {README} and {MAP_README}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from chiplib.data import sources_for
 from chiplib.present import safe
+from chiplib.present.citations import cite
 
 if TYPE_CHECKING:
     import altair as alt
@@ -76,6 +77,7 @@ def show(chart: "alt.TopLevelMixin", sources: Iterable[str] = ()) -> None:
     title = title.get("text", "chart") if isinstance(title, dict) else title
     display({"image/svg+xml": svg, "text/plain": f"<chart: {title}>"}, raw=True, metadata={METADATA_KEY: spec})
     ids = sorted(set(sources))
+    cite(ids)
     if ids:
         text = caption(ids)
         display({"text/markdown": f"<small>{safe.text(text)}</small>", "text/plain": text}, raw=True)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import html
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from chiplib.present.citations import cite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,11 +68,15 @@ def markdown(template: str, /, *args: Any, **values: Any) -> Markdown:
 
 
 def table(frame: pd.DataFrame, formats: Mapping[str, str] | str | None = None, *, na_rep: str = "",
-          index: bool = False) -> Styler:
+          index: bool = False, sources: Iterable[str] = ()) -> Styler:
     """A Styler for ``frame`` with every cell, index label and column header HTML-escaped.
 
-    ``formats`` maps columns to format strings (``"{:,.0f}"``) or is one format for every cell.
+    ``formats`` maps columns to format strings (``"{:,.0f}"``) or is one format for every cell. The
+    table's sources (``sources``, and the values of a ``source_id`` column) go to the run's source log.
     """
+    cite(sources)
+    if "source_id" in frame.columns:
+        cite(frame["source_id"].dropna())
     styler = frame.style.format(escape="html", na_rep=na_rep)
     if formats:
         if isinstance(formats, str):

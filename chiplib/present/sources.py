@@ -15,3 +15,12 @@ def sources_markdown(source_ids, dataset: Dataset | None = None, intro: str = ""
     return (md("{}", intro) + "\n\n" if intro else "") + "\n".join(lines)
 
 
+
+
+def section(intro: str = "", dataset: Dataset | None = None):
+    """The report's Sources section: every source the run's charts, tables and figures cited
+    (:mod:`chiplib.present.citations`), as displayable Markdown."""
+    from chiplib.present.citations import cited
+    from chiplib.present.safe import Markdown
+
+    return Markdown(sources_markdown(cited(), dataset, intro=intro))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from chiplib import data
 from chiplib.core.params import Param, check
+from chiplib.models import claims
+from chiplib.present.figures import Brief, figure
+from chiplib.present.safe import md
+from chiplib import reports
 
 def _params():
     return (Param("show", str, "all", "which claims to list: all, testable or contested",
@@ -26,3 +31,24 @@ def shown(table: pd.DataFrame, show: str) -> pd.DataFrame:
     if show == "contested":
         return table[table["verdict"].isin(["partly", "contradicted"])]
     return table
+
+
+def answer(show: str = "all", dataset: data.Dataset | None = None) -> Brief:
+    """The answer in brief: how many claims each verdict got, and each contradicted claim in a line."""
+    table = claims.ledger(dataset)
+    counts = claims.verdict_counts(table)
+    text = md("Of {n} claims, {supported} are supported by the data, {partly} partly, {contradicted} contradicted, "
+              "and {untestable} cannot be tested with public data.", n=len(table), supported=counts["supported"],
+              partly=counts["partly"], contradicted=counts["contradicted"], untestable=counts["not testable"])
+    sources = sorted(set(table["sources"].explode()))
+    figures = tuple(figure(f"claims_{name.replace(' ', '_')}", f"Claims {name}", counts[name], "claims", sources)
+                    for name in claims.VERDICTS)
+    notes = tuple(md("- **Contradicted ({id})**: {claim} ({claimant}). {reasoning}.", id=row.claim_id, claim=row.claim,
+                     claimant=row.claimant, reasoning=row.reasoning)
+                  for row in table[table["verdict"] == "contradicted"].itertuples())
+    return Brief((text,), figures, notes)
+
+
+def heading():
+    """This report's title and question from the build plan (Markdown)."""
+    return reports.heading(__name__)

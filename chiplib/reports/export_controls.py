@@ -9,7 +9,10 @@ import pandas as pd
 from chiplib import data
 from chiplib.core.params import Param, ParamError, check
 from chiplib.models.export_controls import Rule, rule, rule_in_force, rules, sensitivity
+from chiplib.models.export_controls import INPUT_METRICS, classify_all
+from chiplib.present.figures import Brief, figure
 from chiplib.present.safe import md
+from chiplib import reports
 
 #: Chip selections for the notebook: name -> country code (None = every chip).
 SELECTIONS = {"all": None, "chinese": "CN", "yardsticks": "US"}
@@ -88,3 +91,33 @@ def summary(counts: dict[str, float], rule_obj: Rule) -> str:
               controlled=counts["chinese_controlled"], chinese=counts["chinese_chips"],
               unknown=counts["chinese_unknown"], parts=counts["china_parts"],
               parts_controlled=counts["china_parts_controlled"], moved=counts["chips_moved_by_contested_figures"])
+
+
+def answer(rule: str = IN_FORCE, as_of: str = "2026-11-22", selection: str = "all",
+           dataset: data.Dataset | None = None) -> Brief:
+    """The answer in brief: the rule applied and its summary, then how many Chinese chips meet a controlled
+    threshold or cannot be classified, how many China parts need a licence, and how many chips a
+    contested figure moves."""
+    ds = dataset or data.load()
+    active = resolve_rule(rule, as_of)
+    everything = classify_all(active.rule_id, ds)
+    counts = headline(everything, active, ds)
+    spec_sources = data.preferred_sources(everything.index, INPUT_METRICS, ds)
+    heading = md("**{name}** ({rule_id}, effective {effective}). {summary}", name=active.name, rule_id=active.rule_id,
+                 effective=active.effective, summary=active.summary)
+    return Brief((heading, summary(counts, active)), (
+        figure("rule", "Rule version applied", active.rule_id, sources=active.sources),
+        figure("chinese_controlled", "Chinese accelerators meeting a controlled threshold", counts["chinese_controlled"],
+               "chips", [*active.sources, *spec_sources]),
+        figure("chinese_unknown", "Chinese accelerators the published figures cannot classify", counts["chinese_unknown"],
+               "chips", spec_sources),
+        figure("china_parts_controlled", "NVIDIA/AMD China parts needing a licence", counts["china_parts_controlled"],
+               "chips", [*active.sources, *spec_sources]),
+        figure("chips_moved_by_contested_figures", "Chips whose classification a contested figure changes",
+               counts["chips_moved_by_contested_figures"], "chips", spec_sources),
+    ))
+
+
+def heading():
+    """This report's title and question from the build plan (Markdown)."""
+    return reports.heading(__name__)

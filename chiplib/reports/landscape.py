@@ -7,8 +7,11 @@ import pandas as pd
 from chiplib import data
 from chiplib.core.params import Param, ParamError, check
 from chiplib.data.schema import ROADMAP
+from chiplib.models import landscape
 from chiplib.models.landscape import PRECISIONS, best
+from chiplib.present.figures import Brief, figure
 from chiplib.present.safe import md
+from chiplib import reports
 
 def _chip_ids() -> list[str]:
     return sorted(data.load().chips.index)
@@ -56,3 +59,33 @@ def takeaway(shares: pd.DataFrame, precision: str, reference_name: str) -> str:
         third = md(" Among announced and roadmap parts, {name} is announced at {share:.0%}.",
                    name=shares.loc[roadmap_chip, "name"], share=roadmap_share)
     return f"{first} {second}{third}"
+
+
+def answer(reference: str, precision: str, include_roadmap: bool, dataset: data.Dataset | None = None) -> Brief:
+    """The answer in brief: the takeaway, the best shipping Chinese chip's share of the reference's dense
+    compute (and which chip), its best memory-bandwidth share, and how many shipping chips reach half."""
+    ds = dataset or data.load()
+    compute = PRECISIONS[precision]
+    reference_name = ds.chips.loc[reference, "name"]
+    shares = landscape.share_table(reference, precision, include_roadmap, ds)
+    chip, share = best(shares, f"{compute}_share")
+    bw_chip, bw_share = best(shares, "memory_bandwidth_share")
+    shipping = shares[shares["status"].isin(landscape.SHIPPED)]
+    return Brief((takeaway(shares, precision, reference_name),), (
+        figure("best_shipping_compute_share",
+               f"Best shipping Chinese chip, dense {precision.upper()}, share of {reference_name}", share * 100, "%",
+               data.preferred_sources([chip, reference], [compute], ds)),
+        figure("best_shipping_compute_chip", "Which chip that is", shares.loc[chip, "name"] if chip else "none",
+               sources=data.preferred_sources([chip], [compute], ds)),
+        figure("best_shipping_bandwidth_share", f"Best shipping Chinese chip, memory bandwidth, share of {reference_name}",
+               bw_share * 100, "%", data.preferred_sources([bw_chip, reference], ["memory_bandwidth"], ds)),
+        figure("shipping_chips_at_half_compute",
+               f"Shipping Chinese chips at 50 % or more of the reference's {precision.upper()}",
+               int((shipping[f"{compute}_share"] >= landscape.HALF).sum()), "chips",
+               data.preferred_sources([*shipping.index, reference], [compute], ds)),
+    ))
+
+
+def heading():
+    """This report's title and question from the build plan (Markdown)."""
+    return reports.heading(__name__)

@@ -13,6 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from chiplib.core.params import Param, ParamError, check
+from chiplib.models import claims
+from chiplib.present.figures import Brief, figure
+from chiplib.present.safe import md
+from chiplib import reports
 
 REPO = Path(__file__).resolve().parents[2]
 COLUMNS = ["report", "variant", "figure_id", "label", "value", "unit", "sources"]
@@ -91,3 +95,23 @@ def check_params(**given) -> dict:
     if values["reports_dir"] and not Path(values["reports_dir"]).is_dir():
         raise ParamError(f"overview: reports_dir {values['reports_dir']!r} is not a directory")
     return values
+
+
+def answer(reports_dir: str = "", dataset=None) -> Brief:
+    """The answer in brief: how the tested claims fare (each report's own headlines follow in the notebook)."""
+    ledger = claims.ledger(dataset)
+    counts = claims.verdict_counts(ledger)
+    text = md("The collection tests {n} published claims: {supported} supported, {partly} partly supported, "
+              "{contradicted} contradicted, {untestable} not testable with public data. See the claims report "
+              "for each one.", n=len(ledger), supported=counts["supported"], partly=counts["partly"],
+              contradicted=counts["contradicted"], untestable=counts["not testable"])
+    return Brief((text,), (
+        figure("claims_tested", "Claims tested", len(ledger), "claims", set(ledger["sources"].explode())),
+        figure("claims_contradicted", "Claims the data contradicts", counts["contradicted"], "claims",
+               set(ledger[ledger["verdict"] == "contradicted"]["sources"].explode())),
+    ))
+
+
+def heading():
+    """This report's title and question from the build plan (Markdown)."""
+    return reports.heading(__name__)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from chiplib import data
 from chiplib.core.params import Param, ParamError, check
+from chiplib.models import software
 from chiplib.models.software import rubric
+from chiplib.present.figures import Brief, figure
+from chiplib.present.safe import md
+from chiplib import reports
 
 def _params():
     return (
@@ -31,3 +35,43 @@ def selected_vendors(spec: str, dataset: data.Dataset | None = None) -> list[str
     ds = dataset or data.load()
     every = sorted(set(ds.tables["stack_matrix"]["vendor"]))
     return every if spec == "all" else [v.strip() for v in spec.split(",") if v.strip()]
+
+
+#: Vendors that are not Chinese in the software comparison.
+YARDSTICKS = ("NVIDIA", "AMD")
+
+
+def answer(profile: str = "balanced", vendors: str = "all", dataset: data.Dataset | None = None) -> Brief:
+    """The answer in brief: the most complete Chinese stack under the weights against NVIDIA, and the Chinese
+    vendor with the best median rank across random weightings."""
+    ds = dataset or data.load()
+    chosen = selected_vendors(vendors, ds)
+    matrix = ds.tables["stack_matrix"]
+    matrix = matrix[matrix["vendor"].isin(chosen)]
+    table = software.scores(profile, ds).loc[lambda t: t.index.isin(chosen)]
+    ranks = software.sensitivity(table)
+    chinese = [v for v in table.index if v not in YARDSTICKS]
+    top = table.loc[chinese, "total"].idxmax() if chinese else None
+    robust = ranks.loc[chinese].sort_values("median_rank").index[0] if chinese else None
+    lines = [md("Under the '{profile}' weights, the most complete Chinese stack is {top} ({score:.2f} against NVIDIA's "
+                "{nvidia:.2f} on a 0-1 scale).", profile=profile, top=top, score=table.at[top, "total"],
+                nvidia=table.at["NVIDIA", "total"]) if top and "NVIDIA" in table.index else ""]
+    if robust:
+        lines.append(md("Across 2,000 random weightings, {robust} has the best median rank among Chinese vendors "
+                        "(ranks {best}-{worst}).", robust=robust, best=ranks.at[robust, "best_rank"],
+                        worst=ranks.at[robust, "worst_rank"]))
+    sources = sorted(set(matrix["source_id"]))
+    figures = []
+    if top:
+        figures += [figure("top_chinese_stack", "Most complete Chinese software stack", top, "", sources),
+                    figure("top_chinese_score", "Its rubric score (0-1)", table.at[top, "total"], "", sources)]
+    if "NVIDIA" in table.index:
+        figures += [figure("nvidia_score", "NVIDIA's rubric score (0-1)", table.at["NVIDIA", "total"], "", sources),
+                    figure("nvidia_first_share", "Share of random weightings that rank NVIDIA first",
+                           ranks.at["NVIDIA", "share_first"] * 100, "%", sources)]
+    return Brief((" ".join(line for line in lines if line),), tuple(figures))
+
+
+def heading():
+    """This report's title and question from the build plan (Markdown)."""
+    return reports.heading(__name__)

@@ -56,3 +56,10 @@ def test_data_readme_coverage_table_is_current():
 
     text = docs.README.read_text(encoding="utf-8")
     assert docs.render(text) == text, "data/README.md coverage table is stale: run `make docs`"
+
+
+def test_readme_report_map_is_current():
+    from chiplib.build import docs
+
+    text = docs.MAP_README.read_text(encoding="utf-8")
+    assert docs.render_map(text) == text, "README.md map of reports is stale: run `make docs`"
