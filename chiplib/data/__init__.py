@@ -9,9 +9,9 @@ from chiplib.data import rules
 from chiplib.data.provenance import preferred_sources, sources_for
 from chiplib.data.tables import Dataset, as_of, data_dir, facts, load
 from chiplib.data.validate import DataValidationError
-from chiplib.data.views import CONTESTED_SHARE, coverage, specs_long, specs_wide
+from chiplib.data.views import CONTESTED_SHARE, coverage, estimate_values, specs_long, specs_wide
 
 __all__ = [
-    "CONTESTED_SHARE", "Dataset", "DataValidationError", "as_of", "coverage", "data_dir", "facts", "load",
+    "CONTESTED_SHARE", "Dataset", "DataValidationError", "as_of", "coverage", "data_dir", "estimate_values", "facts", "load",
     "preferred_sources", "rules", "sources_for", "specs_long", "specs_wide",
 ]

@@ -72,3 +72,7 @@ def coverage(dataset: Dataset | None = None) -> pd.DataFrame:
     return table
 
 
+def estimate_values(rows: pd.DataFrame) -> pd.Series:
+    """Every number some rows of an estimate table (``hbm_supply``, ``fab_estimates``) give: each
+    estimator's value, low and high, as floats. Their minimum and maximum are the range across estimators."""
+    return pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())

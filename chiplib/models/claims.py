@@ -166,7 +166,7 @@ def estimates(ds: data.Dataset, row) -> Evaluation:
         return _nan("no production estimates in the data")
     rows = table[(table["subject"] == row.subject) & (table["period"] == row.metric) & (table["metric"] == "units") &
                  (table["source_id"] != row.source_id)]
-    numbers = pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())
+    numbers = data.estimate_values(rows)
     if numbers.empty:
         return _nan(f"no independent estimate of {row.subject} for {row.metric}")
     value = float(numbers.median())

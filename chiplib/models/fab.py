@@ -91,7 +91,7 @@ def _estimate_range(dataset, subject: str, year: int) -> tuple[float, float, tup
         raise FabModelError(f"no estimate of {subject!r} for {year} or earlier")
     latest = rows["period"].str[:4].astype(int).max()
     rows = rows[rows["period"].str[:4].astype(int) == latest]
-    numbers = pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())
+    numbers = data.estimate_values(rows)
     return float(numbers.min()), float(numbers.max()), tuple(sorted(set(rows["source_id"])))
 
 

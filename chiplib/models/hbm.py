@@ -215,7 +215,7 @@ def supply_scenario(name: str, dataset: data.Dataset | None = None) -> pd.DataFr
     spec = available[name]
     supply = ds.tables["hbm_supply"]
     rows = supply[supply["subject"].isin(spec["subjects"]) & (supply["metric"] == "stacks")]
-    numbers = pd.to_numeric(pd.concat([rows["value"], rows["low"], rows["high"]]).dropna())
+    numbers = data.estimate_values(rows)
     if numbers.empty:
         raise MemoryModelError(f"scenario {name!r}: no stack estimates for {spec['subjects']}")
     wide = data.specs_wide(ds, ["hbm_stacks"])

@@ -63,7 +63,8 @@ def contested(chip_ids: list[str] | None = None, metrics: list[str] | None = Non
               dataset: data.Dataset | None = None) -> pd.DataFrame:
     """Figures that sources disagree on: per (chip, metric), low, high, preferred value and sources.
 
-    Only quantity metrics whose canonical values differ by more than 0.5 %; ``spread`` = high / low.
+    Only quantity metrics whose canonical values differ by more than :data:`chiplib.data.CONTESTED_SHARE`
+    (0.5 %); ``spread`` = high / low.
     """
     long = data.specs_long(dataset)
     long = long[long["kind"] == "quantity"]
@@ -77,7 +78,7 @@ def contested(chip_ids: list[str] | None = None, metrics: list[str] | None = Non
                         sources=("source_id", lambda s: tuple(sorted(set(s)))))
     preferred = long[long["preferred"]].set_index(["chip_id", "metric"])["value"]
     table["preferred"] = preferred.reindex(table.index)
-    table = table[(table["high"] - table["low"]) > 0.005 * table["high"]]
+    table = table[(table["high"] - table["low"]) > data.CONTESTED_SHARE * table["high"]]
     table["spread"] = table["high"] / table["low"]
     return table.reset_index().sort_values("spread", ascending=False, ignore_index=True)
 
