@@ -229,3 +229,26 @@ def implied_yield(units: float, ranges: dict, constants: dict) -> float:
     return (dies_needed - from_stock) / wafer_dies * 100
 
 
+def yield_curves(densities, areas, models: tuple[str, ...] = YIELD_MODELS) -> pd.DataFrame:
+    """Good-die share for every (die area in mm², defect density per cm², yield model): columns area, d0, model,
+    yield, and ``density`` as a label (``D0 = 0.1/cm²``)."""
+    curves = pd.DataFrame([{"area": a, "d0": d, "model": m, "yield": die_yield(a, d, m)}
+                           for a in areas for d in densities for m in models])
+    curves["density"] = curves["d0"].map(lambda d: f"D0 = {d:g}/cm²")
+    return curves
+
+
+def funnel_steps(ranges: dict, constants: dict) -> pd.DataFrame:
+    """The production funnel at the middle of each input range: wafers a year, gross and good dies, dies
+    from the stock, packages limited by logic and by HBM, and packages (steps with no limit left out)."""
+    mid = {k: None if v is None else (v[0] + v[1]) / 2 for k, v in ranges.items()}
+    wafers = mid["wafers_per_month"] * 12
+    gross = wafers * dies_per_wafer(constants["die_area_mm2"])
+    good = gross * mid["die_yield_percent"] / 100
+    stock = mid["die_stock"] * mid["die_stock_drawdown"]
+    result = output(mid, constants)
+    steps = pd.DataFrame({"step": ["SMIC AI-chip wafers", "gross dies", "good dies (SMIC)", "dies from TSMC stock",
+                                   "packages, logic-limited", "packages, HBM-limited", "packages"],
+                          "count": [wafers, gross, good, stock, float(result["logic_limited"]),
+                                    float(result["hbm_limited"]), float(result["output"])]})
+    return steps[np.isfinite(steps["count"])]
