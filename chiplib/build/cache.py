@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from chiplib import data
 from chiplib.build.plan import Job, Result
 
 #: Libraries whose versions change what a report looks like: part of every cache key.
@@ -33,7 +34,6 @@ def shared_inputs_hash(data_dir: Path | None = None) -> str:
     chiplib's code and templates, and the versions of :data:`KEY_LIBRARIES`."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from chiplib import data  # noqa: PLC0415 (only the build needs the data directory here)
 
     directory = Path(data_dir).resolve() if data_dir else data.data_dir()
     package = Path(__file__).resolve().parents[1]

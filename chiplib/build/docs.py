@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 
 from chiplib import data
+from chiplib.build.plan import load_plan, report_stem
 from chiplib.present.safe import markdown_table
+from chiplib.reports import module_for
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "data" / "README.md"
@@ -37,9 +39,6 @@ def report_map() -> str:
     """The README's map of reports: each report (overview first) with its variants, question, notebook
     and what its answer in brief gives (the first sentence of its ``answer`` docstring)."""
     import pandas as pd
-
-    from chiplib.build.plan import load_plan, report_stem
-    from chiplib.reports import module_for
 
     reports = sorted(load_plan(), key=lambda r: r["name"] != "overview")
     rows = []

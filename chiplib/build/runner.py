@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from chiplib.build import render
 from chiplib.build.cache import _cache_path
 from chiplib.build.plan import DEFAULT_CELL_TIMEOUT, Job, Result
 from chiplib.build.safety import STAGING_PREFIX, ignore_interrupts, stop_descendants, write_atomic
+from chiplib.present.figures import METADATA_KEY
 
 
 class BuildInterrupted(KeyboardInterrupt):
@@ -26,7 +28,6 @@ class BuildInterrupted(KeyboardInterrupt):
 
 def collect_figures(nb) -> list[dict]:
     """Headline figures recorded with :func:`chiplib.present.figures.record`, in notebook order."""
-    from chiplib.present.figures import METADATA_KEY
 
     return [output["metadata"][METADATA_KEY]
             for cell in nb.cells for output in cell.get("outputs", [])
@@ -81,7 +82,6 @@ def run_job(job: Job, staging: str, banner: str, cell_timeout: int = DEFAULT_CEL
     """Execute one variant and render its HTML into ``staging``; never raises (errors go in the Result)."""
     import nbformat
 
-    from chiplib.build import render
 
     start = time.perf_counter()
     executed = Path(staging) / f"{job.report}--{job.variant}.ipynb"

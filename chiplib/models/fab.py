@@ -79,7 +79,7 @@ def percentiles(values: np.ndarray, points: tuple[int, ...] = (5, 50, 95)) -> di
 # ----------------------------------------------------------------------------- scenarios from data
 
 SCENARIO_FILE = configs.FAB_SCENARIOS_FILE
-INPUTS = ("wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown", "packaging_yield",
+SCENARIO_INPUTS = ("wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown", "packaging_yield",
           "hbm_stacks", "hbm_drawdown")
 
 
@@ -95,20 +95,20 @@ def _estimate_range(dataset, subject: str, year: int) -> tuple[float, float, tup
     return float(numbers.min()), float(numbers.max()), tuple(sorted(set(rows["source_id"])))
 
 
-def scenarios(dataset=None) -> dict:
-    """The scenario file (``data/fab_scenarios.yaml``), read safely."""
+def scenario_file(dataset=None) -> dict:
+    """The whole scenario file (``data/fab_scenarios.yaml``: the chips and the named scenarios), read safely."""
     return (dataset or data.load()).config(SCENARIO_FILE)
 
 
 def scenario_ranges(name: str, year: int, dataset=None) -> dict:
     """Input ranges (low, high) for scenario ``name`` in ``year``, the chip constants, and the sources."""
     ds = dataset or data.load()
-    spec = scenarios(ds)
+    spec = scenario_file(ds)
     if name not in spec["scenarios"]:
         raise FabModelError(f"unknown scenario {name!r}; valid scenarios: {', '.join(spec['scenarios'])}")
     chosen = spec["scenarios"][name]
     ranges, sources = {}, set()
-    for key in INPUTS:
+    for key in SCENARIO_INPUTS:
         value = chosen.get(key)
         if value is None:
             ranges[key] = None
@@ -175,7 +175,7 @@ def simulate(ranges: dict, constants: dict, samples: int, seed: int) -> dict:
     _check_ranges(ranges)
     rng = np.random.default_rng(seed)
     values = {}
-    for key in INPUTS:
+    for key in SCENARIO_INPUTS:
         bounds = ranges.get(key)
         values[key] = None if bounds is None else rng.uniform(bounds[0], bounds[1], samples)
     return output(values, constants)

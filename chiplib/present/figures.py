@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from chiplib.present.citations import cite
-from chiplib.present.safe import md
+from chiplib.present.safe import Markdown, md
 
 METADATA_KEY = "chiplib_figure"
 
@@ -66,8 +66,6 @@ class Brief:
 def show(brief: Brief) -> None:
     """Display an answer in brief: each paragraph, each figure (tagged for the build), then each note."""
     from IPython.display import display
-
-    from chiplib.present.safe import Markdown
 
     for paragraph in brief.paragraphs:
         display(Markdown(paragraph))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from chiplib.data import Dataset, sources_for
-from chiplib.present.safe import md
+from chiplib.present.citations import cited
+from chiplib.present.safe import Markdown, md
 
 
 def sources_markdown(source_ids, dataset: Dataset | None = None, intro: str = "") -> str:
@@ -20,7 +21,4 @@ def sources_markdown(source_ids, dataset: Dataset | None = None, intro: str = ""
 def section(intro: str = "", dataset: Dataset | None = None):
     """The report's Sources section: every source the run's charts, tables and figures cited
     (:mod:`chiplib.present.citations`), as displayable Markdown."""
-    from chiplib.present.citations import cited
-    from chiplib.present.safe import Markdown
-
     return Markdown(sources_markdown(cited(), dataset, intro=intro))

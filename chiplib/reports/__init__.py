@@ -11,6 +11,9 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
+from chiplib.data import configs
+from chiplib.present.safe import markdown
+
 #: The build plan: every report's title, question and variants.
 PLAN = Path(__file__).resolve().parents[2] / "notebooks" / "reports.yaml"
 
@@ -22,8 +25,6 @@ def module_for(report: str) -> ModuleType:
 
 def plan_entry(module_name: str, plan: Path = PLAN) -> dict:
     """The plan's entry for the report whose module is ``module_name`` (``chiplib.reports.landscape``)."""
-    from chiplib.data import configs
-
     stem = module_name.rsplit(".", 1)[-1]
     for report in configs.load(plan)["reports"]:
         if report["name"].replace("-", "_") == stem:
@@ -33,8 +34,6 @@ def plan_entry(module_name: str, plan: Path = PLAN) -> dict:
 
 def heading(module_name: str):
     """The report's title and question, from the plan, as Markdown for the top of the notebook."""
-    from chiplib.present.safe import markdown
-
     entry = plan_entry(module_name)
     return markdown("# {title}\n\n**Question.** {question}", title=entry["title"],
                     question=" ".join(entry["question"].split()))

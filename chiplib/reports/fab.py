@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chiplib.core.params import Param, ParamError, check
 from chiplib.models import fab
-from chiplib.models.fab import scenarios
+from chiplib.models.fab import scenario_file
 from chiplib.present.figures import Brief, figure
 from chiplib.present.safe import md
 from chiplib import reports
@@ -13,7 +13,7 @@ def _params():
     return (
         Param("year", int, 2025, "year of output (2025 or later: estimates for the latest period up to it)"),
         Param("scenario", str, "base", "production scenario (data/fab_scenarios.yaml)",
-              lambda: list(scenarios()["scenarios"])),
+              lambda: list(scenario_file()["scenarios"])),
         Param("samples", int, 20000, "Monte Carlo draws"),
         Param("seed", int, 7, "random seed (fixed for reproducible reports)"),
     )
