@@ -2,6 +2,8 @@
 
 A partial date means a span; :func:`parse_partial_date` reads it as the first day it can mean and
 :func:`midpoint_date` as the middle of a year-only span (1 July), which halves the error either way.
+Gaps between dates are :func:`years_between` (days / 365.25); every gap in the collection reads a
+year-only date as 1 July and a ``YYYY-MM`` date as the month's first day.
 """
 
 from __future__ import annotations
@@ -37,3 +39,7 @@ def is_full_date(text: str) -> bool:
     return len(text) == 10 and parse_partial_date(text) is not None
 
 
+def years_between(start, end, digits: int = 2) -> float:
+    """Years from ``start`` to ``end`` (dates or timestamps): days / 365.25, rounded to ``digits``.
+    Read partial dates with :func:`midpoint_date` first, so every gap uses one convention."""
+    return round((end - start).days / 365.25, digits)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from chiplib import data
-from chiplib.core.dates import midpoint_date
+from chiplib.core.dates import midpoint_date, years_between
 from chiplib.data import configs
 from chiplib.models import hbm
 
@@ -215,7 +215,7 @@ def node_gap(timeline: "pd.DataFrame", leader: str = "TSMC", follower: str = "SM
         reached = end is not None and not pd.isna(end)
         finish = end if reached else pd.Timestamp(as_of)
         rows.append({"node_class": node_class, "leader_date": start, "follower_date": end if reached else None,
-                     "gap_years": round((finish - start).days / 365.25, 1), "reached": reached})
+                     "gap_years": years_between(start, finish, 1), "reached": reached})
     return pd.DataFrame(rows)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chiplib import data
-from chiplib.core.dates import parse_partial_date
+from chiplib.core.dates import midpoint_date, years_between
 from chiplib.data import configs
 
 
@@ -161,14 +161,15 @@ def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers
                    as_of: str, milestone: str = "mass_production") -> pd.DataFrame:
     """Per generation: when the first leader and the first follower reached ``milestone``, and the gap in years.
 
-    Dates ``YYYY-MM`` count from the month's first day; a year-only date is dropped where the same
+    Dates ``YYYY-MM`` count from the month's first day and year-only dates from 1 July (:mod:`chiplib.core.dates`);
+    a year-only date is dropped where the same
     supplier has a more precise one for that generation. Where no follower has reached the
     generation by ``as_of``, ``gap_years`` is the time elapsed so far and ``reached`` is False
     (the real gap is at least that long).
     """
     table = milestones[milestones["milestone"] == milestone].copy()
-    table["when"] = pd.to_datetime(table["date"].map(parse_partial_date))
-    # a year-only date reads as 1 January: drop it where the same supplier has a more precise date
+    table["when"] = pd.to_datetime(table["date"].map(midpoint_date))
+    # a year-only date reads as 1 July (core.dates): drop it where the same supplier has a more precise date
     table["precision"] = table["date"].str.len()
     best = table.groupby(["supplier", "generation"])["precision"].transform("max")
     table = table[(table["precision"] == best) | (table["precision"] > 4)]
@@ -186,7 +187,7 @@ def generation_gap(milestones: pd.DataFrame, leaders: tuple[str, ...], followers
         rows.append({"generation": generation, "leader": lead_row["supplier"], "leader_date": lead_row["when"],
                      "follower": None if follow_row is None else follow_row["supplier"],
                      "follower_date": None if follow_row is None else follow_row["when"],
-                     "gap_years": round((end - lead_row["when"]).days / 365.25, 2), "reached": follow_row is not None})
+                     "gap_years": years_between(lead_row["when"], end), "reached": follow_row is not None})
     return pd.DataFrame(rows).sort_values("leader_date", ignore_index=True) if rows else pd.DataFrame(
         columns=["generation", "leader", "leader_date", "follower", "follower_date", "gap_years", "reached"])
 
