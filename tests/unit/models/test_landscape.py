@@ -11,17 +11,6 @@ from chiplib.models import landscape
 from chiplib.reports import landscape as landscape_report
 
 
-def test_share_of_h100_is_a_plain_ratio_of_preferred_figures():
-    """910C: 800 TFLOPS / 989.4 (H100 dense FP16); 3,200 / 3,350 GB/s; 128 / 80 GB."""
-    shares = landscape.share_table("nvidia-h100-sxm", "fp16")
-    row = shares.loc["huawei-ascend-910c"]
-    assert row["fp16_dense_share"] == pytest.approx(800 / 989.4)
-    assert row["memory_bandwidth_share"] == pytest.approx(3200 / 3350)
-    assert row["memory_capacity_share"] == pytest.approx(128 / 80)
-    assert set(shares["status"]) <= set(landscape.SHIPPED + landscape.ROADMAP)
-    assert (shares.index.str.startswith(("nvidia", "amd"))).sum() == 0
-
-
 def test_unknown_figures_stay_missing_not_zero():
     shares = landscape.share_table("nvidia-h100-sxm", "fp16")
     assert math.isnan(shares.loc["baidu-kunlunxin-p800", "fp16_dense_share"])
@@ -45,13 +34,6 @@ def test_bytes_per_flop():
     """H100: 3,350 GB/s over 989.4 TFLOPS = 0.003386 bytes per FLOP."""
     points = landscape.compute_vs_bandwidth("fp16")
     assert points.loc["nvidia-h100-sxm", "bytes_per_flop"] == pytest.approx(3350e9 / 989.4e12)
-
-
-def test_contested_keeps_the_910c_range():
-    disputes = landscape.contested(["huawei-ascend-910c"], ["fp16_dense"])
-    row = disputes.iloc[0]
-    assert (row["low"], row["high"], row["preferred"], row["estimates"]) == (752.0, 800.0, 800.0, 5)
-    assert row["spread"] == pytest.approx(800 / 752)
 
 
 def test_check_params_lists_valid_values():
