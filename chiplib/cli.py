@@ -210,5 +210,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 1
 
 
+def entry() -> None:
+    """The ``chiplib`` command. After an interrupt (exit 130), once the build has cleaned up, the process
+    ends at once rather than waiting on the stopped worker pool's bookkeeping threads."""
+    import os
+
+    code = main()
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

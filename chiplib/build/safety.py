@@ -95,33 +95,32 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def stop_descendants(timeout: float = 5.0) -> int:
-    """Stop every process this one started: workers are killed at once (their work is being discarded),
-    then their kernels are asked to end and killed if they do not; the count."""
+def stop_descendants(timeout: float = 2.0) -> int:
+    """Stop every process this one started, without letting a worker start another kernel meanwhile:
+    workers are frozen first, then their kernels (and anything else below them) are asked to end and
+    killed if they do not, then the workers are killed; the number of processes stopped."""
     import psutil
 
+    def quietly(action, process) -> None:
+        try:
+            action(process)
+        except psutil.Error:
+            pass
+
     me = psutil.Process()
-    children = me.children(recursive=True)
     workers = me.children(recursive=False)
     for worker in workers:
-        try:
-            worker.kill()
-        except psutil.NoSuchProcess:
-            pass
-    for child in children:
-        if child in workers:
-            continue
-        try:
-            child.terminate()
-        except psutil.NoSuchProcess:
-            pass
-    _, alive = psutil.wait_procs(children, timeout=timeout)
-    for child in alive:
-        try:
-            child.kill()
-        except psutil.NoSuchProcess:
-            pass
-    return len(children)
+        quietly(psutil.Process.suspend, worker)
+    below = [p for p in me.children(recursive=True) if p not in workers]
+    for process in below:
+        quietly(psutil.Process.terminate, process)
+    _, alive = psutil.wait_procs(below, timeout=timeout)
+    for process in alive:
+        quietly(psutil.Process.kill, process)
+    for worker in workers:
+        quietly(psutil.Process.kill, worker)
+    psutil.wait_procs(workers, timeout=timeout)
+    return len(below) + len(workers)
 
 
 @contextmanager
