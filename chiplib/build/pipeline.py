@@ -184,9 +184,12 @@ def _build_locked(reports: list[dict], selected: list[Job], out: Path, directory
     rotated = False
     for stage in sorted({stage_of[job.report] for job in selected}):
         stage_shared = shared
-        if stage > 1:  # later stages read the figures of the earlier ones
-            figure_files = [f for f in (out / "figures.csv", out / "figures.previous.csv") if f.exists()]
-            stage_shared = hashlib.sha256((shared + "".join(f.read_text() for f in figure_files)).encode()).hexdigest()
+        if stage > 1:  # later stages read the earlier stages' figures (not their own) and the previous build's
+            known = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
+            earlier = [r for r in known if stage_of[r.job.report] < stage]
+            previous = out / "figures.previous.csv"
+            inputs = figures_table(earlier, order) + (previous.read_text(encoding="utf-8") if previous.exists() else "")
+            stage_shared = hashlib.sha256((shared + inputs).encode()).hexdigest()
         todo = []
         for job in (j for j in selected if stage_of[j.report] == stage):
             inputs_hash = job_hash(job, stage_shared)

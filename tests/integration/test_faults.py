@@ -331,6 +331,9 @@ def test_no_op_build_runs_nothing_even_with_a_second_stage(tmp_path, capsys):
     plan = _plan(notebooks, [("landscape", {"a": {}}, 1), ("claims", {"a": {}}, 2)])
     out = tmp_path / "reports"
     assert build.build(plan=plan, out=out, progress=False) == 0
+    capsys.readouterr()
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    assert "0 built, 2 unchanged (cached), 0 failed" in capsys.readouterr().out, "the first no-op after a cold build"
     # a changed stage-1 figure, then two builds: the second must run nothing
     _notebook(notebooks / "landscape.ipynb", RECORD.replace("42", "43"))
     assert build.build(plan=plan, out=out, progress=False) == 0
