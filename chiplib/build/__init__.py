@@ -8,18 +8,18 @@ tools use. Modules: :mod:`~chiplib.build.plan`, :mod:`~chiplib.build.cache`, :mo
 from chiplib.build.cache import cached_result, input_files, job_hash, shared_inputs_hash
 from chiplib.build.pipeline import BuildError, build, figures_table, index_page
 from chiplib.build.plan import (
-                                DEFAULT_CELL_TIMEOUT,
-                                NOTEBOOKS,
-                                PLAN,
-                                REPORTS,
-                                Job,
-                                PlanError,
-                                Result,
-                                load_plan,
-                                parse_overrides,
-                                plan_jobs,
-                                plan_order,
-                                report_stem,
+    DEFAULT_CELL_TIMEOUT,
+    NOTEBOOKS,
+    PLAN,
+    REPORTS,
+    Job,
+    PlanError,
+    Result,
+    load_plan,
+    parse_overrides,
+    plan_jobs,
+    plan_order,
+    report_stem,
 )
 from chiplib.build.runner import BuildInterrupted, collect_figures, run_job
 
