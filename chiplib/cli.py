@@ -2,6 +2,7 @@
 
     chiplib validate            exit 0 when the data is clean, 1 with every problem listed
     chiplib chips               chips and how many sourced / contested metrics each has
+    chiplib claims              every claim's verdict, claimant origin and the independent evidence behind it
     chiplib export-controls     TPP, performance density and classification under a rule version
     chiplib build               render the reports in notebooks/reports.yaml
     chiplib --version
@@ -63,7 +64,26 @@ def cmd_chips(args: argparse.Namespace) -> int:
     else:
         print(table.to_string(index=False))
         print(f"\n{len(table)} chips; {int(table['metrics'].sum())} chip-metric figures sourced, "
-              f"{int(table['contested'].sum())} contested")
+              f"{int(table['contested'].sum())} contested; 'origins' counts independent originators "
+              "(pages relaying one party count once)")
+    return 0
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    from chiplib.models import claims
+
+    table = claims.ledger(_load(args))
+    table = table.rename(columns={"origin": "claimant_origin"})
+    table["computed"] = table["computed"].map(lambda v: v if isinstance(v, str) else ("" if v != v else f"{v:.6g}"))
+    for column in ("evidence_origins", "evidence_sources"):
+        table[column] = table[column].map(" ".join)
+    table = table[["claim_id", "verdict", "computed", "claimant_origin", "evidence_origins", "evidence_sources"]]
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print(table.to_string(index=False))
+        counts = ", ".join(f"{n} {name}" for name, n in claims.verdict_counts(table).items())
+        print(f"\n{len(table)} claims: {counts}")
     return 0
 
 
@@ -147,6 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     chips.add_argument("--format", choices=("table", "csv", "markdown"), default="table", help="output format")
     chips.add_argument("--country", action="append", metavar="CC", help="only chips from this country (repeatable)")
     chips.set_defaults(func=cmd_chips)
+
+    claims = commands.add_parser(
+        "claims", help="every claim's verdict on independent evidence",
+        description="Test every claim in data/claims.csv without its claimant's own figures; print claim_id, verdict, "
+                    "computed value, claimant origin, evidence origins and evidence sources.")
+    claims.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
+    claims.set_defaults(func=cmd_claims)
 
     export = commands.add_parser(
         "export-controls", help="TPP, performance density and classification of every chip under a rule version",

@@ -17,15 +17,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 TABLES = {
+    "origins.csv": """\
+origin_id,name,kind,url
+acme,Acme,vendor,https://example.com/
+analyst-co,Analyst Co,analyst firm,https://example.org/
+""",
     "sources.csv": """\
-source_id,title,publisher,url,published,accessed,kind
-vendor-sheet,Accelerator X datasheet,Vendor,https://example.com/x.pdf,2024-03-01,2026-11-22,datasheet
-analyst-note,"Teardown of X, with estimates",Analyst,https://example.org/note,2024-05,2026-11-22,analysis
+source_id,title,publisher,url,published,accessed,kind,origin
+vendor-sheet,Accelerator X datasheet,Vendor,https://example.com/x.pdf,2024-03-01,2026-11-22,datasheet,acme
+analyst-note,"Teardown of X, with estimates",Analyst,https://example.org/note,2024-05,2026-11-22,analysis,analyst-co
 """,
     "chips.csv": """\
-chip_id,vendor,name,country,status,year,variant_of,market,notes
-acme-x1,Acme,X1,US,shipping,2023,,datacenter,
-acme-x1-lite,Acme,X1 Lite,CN,shipping,2024,acme-x1,consumer,Cut-down X1
+chip_id,vendor,name,country,status,year,variant_of,market,flagship,notes
+acme-x1,Acme,X1,US,shipping,2023,,datacenter,true,
+acme-x1-lite,Acme,X1 Lite,CN,shipping,2024,acme-x1,consumer,,Cut-down X1
 """,
     "metrics.csv": """\
 metric,unit,kind,description

@@ -111,9 +111,10 @@ _TEST = _mapping({"result": {"type": "string"}, "controlled": {"type": "boolean"
 _TESTS = {"type": "array", "items": {"anyOf": [_TEST, {"$ref": "#/$defs/tests"}]}}
 
 _FAB_INPUT = {"anyOf": [_RANGE, {"type": "null"},
-                        {**_mapping({"from": {"type": "string"}, "scenario": {"type": "string"}}),
-                         "minProperties": 1, "maxProperties": 1}],
-              "description": "[low, high], null, {from: estimate subject} or {scenario: HBM scenario}"}
+                        {**_mapping({"from": {"type": "string"}, "scenario": {"type": "string"},
+                                  "targets": {"type": "boolean"}}),
+                         "minProperties": 1, "maxProperties": 2}],
+              "description": "[low, high], null, {from: estimate subject[, targets: true]} or {scenario: HBM scenario}"}
 
 #: The structure of each YAML file, as JSON Schema (draft 2020-12).
 SCHEMAS: dict[str, dict] = {
@@ -141,7 +142,8 @@ SCHEMAS: dict[str, dict] = {
     HBM_SCENARIOS_FILE: _mapping({
         "scenarios": {"type": "object", "minProperties": 1, "additionalProperties": _mapping({
             "description": {"type": "string"}, "subjects": {**_STRINGS, "minItems": 1},
-            "chips": {**_STRINGS, "minItems": 1}}, ("description", "subjects", "chips"))},
+            "chips": {**_STRINGS, "minItems": 1}, "targets": {"type": "boolean"}},
+            ("description", "subjects", "chips"))},
     }, ("scenarios",)),
     RUBRIC_FILE: _mapping({
         "status_scores": {"type": "object", "additionalProperties": {**_NUMBER, "minimum": 0, "maximum": 1}},

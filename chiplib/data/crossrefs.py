@@ -112,6 +112,7 @@ CLAIM_ARGUMENTS: dict[str, dict[str, str]] = {
     "generations_behind": {"metric": "quantity metric", "claimed": "number"},
     "release_cadence": {"subject": "vendor", "claimed": "number"},
     "estimates": {"subject": "production estimate subject", "metric": "period", "claimed": "number"},
+    "event": {"subject": "date", "metric": "keyword", "claimed": "number"},
     "untestable": {},
 }
 
@@ -129,7 +130,7 @@ def check_claims(raw: RawTables, defined: dict[str, set[str] | None]) -> None:
         "quantity metric": set(metrics.loc[metrics["kind"] == "quantity", "metric"].dropna()),
         "system metric": set(SYSTEM_CLAIM_METRICS), "rule": defined["rules"], "HBM scenario": defined["hbm_scenarios"],
         "vendor": _known(raw, "chips", "vendor"), "production estimate subject": _known(raw, "fab_estimates", "subject"),
-        "period": _known(raw, "fab_estimates", "period"),
+        "period": _known(raw, "fab_estimates", "period"), "date": None, "keyword": None,
     }
     for row in raw.frames["claims"].itertuples(index=False):
         line = getattr(row, LINE)
@@ -140,13 +141,15 @@ def check_claims(raw: RawTables, defined: dict[str, set[str] | None]) -> None:
                 for name in given:
                     if number(getattr(row, name)) is None:
                         raw.add("claims", line, name, f"{getattr(row, name)!r} is not a number (test {row.test})")
-                if not given or (row.claimed is None and len(given) != 2):
-                    raw.add("claims", line, "claimed", f"test {row.test} needs a claimed number, or low and high")
+                if not given:
+                    raw.add("claims", line, "claimed", f"test {row.test} needs a claimed number, or low and/or high")
             elif kind == "text":
                 if value is None or row.unit != "text":
                     raw.add("claims", line, "claimed", f"test {row.test} needs a claimed text and unit 'text'")
             elif value is None:
                 raw.add("claims", line, column, f"test {row.test} needs a {kind} in '{column}'")
+            elif kind == "date" and not schema.is_partial_date(value):
+                raw.add("claims", line, column, f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD; test {row.test})")
             elif names[kind] is not None and value not in names[kind]:  # None: its YAML file is broken
                 valid = sorted(names[kind])
                 shown = ", ".join(valid[:12]) + (", ..." if len(valid) > 12 else "")

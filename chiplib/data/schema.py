@@ -28,7 +28,12 @@ ANNOUNCED = ("announced", "roadmap")
 ROADMAP = (*ANNOUNCED, "rumoured")
 MARKETS = ("datacenter", "consumer")
 METRIC_KINDS = ("quantity", "text", "date")
-BASES = ("reported", "derived", "estimate")
+#: Evidence grades (``basis``): the originator's own statement about a shipping product or a past fact;
+#: a benchmark or teardown by someone other than the vendor; an analyst's or journalist's estimate; an
+#: announced goal, roadmap figure or plan; a value computed by chiplib. ``data/README.md`` says how to choose.
+BASES = ("reported", "measured", "estimate", "target", "derived")
+#: Who originates a statement (``origins.csv``): the party whose statement, measurement or estimate a source carries.
+ORIGIN_KINDS = ("vendor", "government", "analyst firm", "press", "researcher", "community", "measurement")
 EVENT_KINDS = ("us-rule", "us-licence", "entity-list", "china-response", "product", "software", "other")
 STACK_LAYERS = ("programming_model", "compiler", "math_libraries", "collective_library", "pytorch_integration",
                 "inference_servers", "cuda_compatibility", "open_source")
@@ -36,7 +41,7 @@ STACK_STATUSES = ("available", "partial", "announced", "none")
 CUDA_APPROACHES = ("own API", "API mimicry", "translation", "binary compatibility")
 #: Tests the claims ledger may name (chiplib.models.claims.TESTS; a test keeps the two in step).
 CLAIM_TESTS = ("chip_metric", "chip_ratio", "tpp", "tpp_ratio", "classification", "system_total", "system_ratio",
-               "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "untestable")
+               "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "event", "untestable")
 MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "planned_mass_production")
 SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
 #: hbm_supply.csv metrics and their canonical units.
@@ -73,9 +78,11 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("sources", ("source_id", "title", "publisher", "url", "published", "accessed", "kind"),
+        TableSpec("origins", ("origin_id", "name", "kind", "url"), ("origin_id",)),
+        TableSpec("sources", ("source_id", "title", "publisher", "url", "published", "accessed", "kind", "origin"),
                   ("source_id",)),
-        TableSpec("chips", ("chip_id", "vendor", "name", "country", "status", "year", "variant_of", "market", "notes"),
+        TableSpec("chips", ("chip_id", "vendor", "name", "country", "status", "year", "variant_of", "market", "flagship",
+                            "notes"),
                   ("chip_id",)),
         TableSpec("metrics", ("metric", "unit", "kind", "description"), ("metric",)),
         TableSpec("chip_specs", ("chip_id", *FACT_COLUMNS), ("chip_id", "metric", "source_id")),
@@ -84,17 +91,17 @@ TABLES: dict[str, TableSpec] = {
                   ("system_id",)),
         TableSpec("system_specs", ("system_id", *FACT_COLUMNS), ("system_id", "metric", "source_id")),
         TableSpec("hbm_specs", ("generation", *FACT_COLUMNS), ("generation", "metric", "source_id")),
-        TableSpec("hbm_milestones", ("supplier", "generation", "milestone", "date", "source_id", "note"),
+        TableSpec("hbm_milestones", ("supplier", "generation", "milestone", "date", "source_id", "basis", "note"),
                   ("supplier", "generation", "milestone", "source_id")),
         TableSpec("models", ("model_id", "name", "architecture", "attention", "total_params", "active_params", "layers",
                              "hidden_size", "attention_heads", "kv_heads", "kv_lora_rank", "rope_head_dim",
                              "params_source_id", "config_source_id", "note"), ("model_id",)),
-        TableSpec("claims", ("claim_id", "claim", "claimant", "source_id", "date", "test", "subject", "subject_b", "metric",
+        TableSpec("claims", ("claim_id", "claim", "claimant", "origin", "source_id", "date", "test", "subject", "subject_b", "metric",
                              "claimed", "low", "high", "unit", "tolerance", "note"), ("claim_id",)),
         *(TableSpec(name, ("subject", "period", "metric", "value", "low", "high", "unit", "source_id", "basis", "note"),
                     ("subject", "period", "metric", "source_id", "value", "low", "high"))
           for name in ("hbm_supply", "fab_estimates")),
-        TableSpec("node_timeline", ("foundry", "node", "node_class", "milestone", "date", "source_id", "note"),
+        TableSpec("node_timeline", ("foundry", "node", "node_class", "milestone", "date", "source_id", "basis", "note"),
                   ("foundry", "node", "milestone", "source_id")),
         TableSpec("lithography", ("item", "fact", "date", "source_id", "note"), ("item",)),
         TableSpec("stack_matrix", ("vendor", "layer", "value", "status", "date", "source_id", "note"),
@@ -108,11 +115,13 @@ TABLES: dict[str, TableSpec] = {
 }
 
 #: Tables that must hold at least one row: the core of every report (theme tables may start empty).
-NON_EMPTY_TABLES = ("sources", "chips", "metrics", "chip_specs")
+NON_EMPTY_TABLES = ("origins", "sources", "chips", "metrics", "chip_specs")
 #: Long "facts" tables (subject, metric, value, unit, source, basis, preferred, note): same checks as chip_specs.
 FACT_TABLES = ("chip_specs", "system_specs", "hbm_specs")
 #: (table, column, target table, target column): every value must exist in the target.
 FOREIGN_KEYS = (
+    ("sources", "origin", "origins", "origin_id"),
+    ("claims", "origin", "origins", "origin_id"),
     ("chips", "variant_of", "chips", "chip_id"),
     *((table, "metric", "metrics", "metric") for table in FACT_TABLES),
     *((table, "source_id", "sources", "source_id")
@@ -169,6 +178,12 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
         "note": text(False),
     }
     columns = {
+        "origins": {
+            "origin_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
+            "name": text(True),
+            "kind": text(True, one_of(ORIGIN_KINDS)),
+            "url": text(True, pattern(URL, "an http(s) URL")),
+        },
         "sources": {
             "source_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
             "title": text(True),
@@ -177,6 +192,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "published": text(False, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
             "accessed": text(True, element(is_full_date, "a date (YYYY-MM-DD)")),
             "kind": text(True, one_of(SOURCE_KINDS)),
+            "origin": text(True),
         },
         "chips": {
             "chip_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
@@ -187,6 +203,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "year": text(False, element(is_year, "a four-digit year")),
             "variant_of": text(False),
             "market": text(True, one_of(MARKETS)),
+            "flagship": text(False, one_of(BOOLEANS)),
             "notes": text(False),
         },
         "metrics": {
@@ -221,6 +238,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "milestone": text(True, one_of(MILESTONES)),
             "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
             "source_id": text(True),
+            "basis": text(True, one_of(BASES)),
             "note": text(False),
         },
         "models": {
@@ -244,6 +262,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "claim_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),
             "claim": text(True),
             "claimant": text(True),
+            "origin": text(True),
             "source_id": text(True),
             "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
             "test": text(True, one_of(CLAIM_TESTS)),
@@ -276,6 +295,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "milestone": text(True, one_of(NODE_MILESTONES)),
             "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
             "source_id": text(True),
+            "basis": text(True, one_of(BASES)),
             "note": text(False),
         },
         "stack_matrix": {

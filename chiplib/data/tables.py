@@ -34,7 +34,8 @@ class Dataset:
     """The validated tables. Quantity values in ``specs`` are converted to their metric's unit."""
 
     directory: Path
-    sources: pd.DataFrame
+    origins: pd.DataFrame  # index origin_id: name, kind, url
+    sources: pd.DataFrame  # index source_id; ``origin`` names the party whose statement the page carries
     chips: pd.DataFrame
     metrics: pd.DataFrame
     specs: pd.DataFrame
@@ -50,8 +51,10 @@ class Dataset:
         return configs.load(self.directory / name)
 
 
-def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame, subject: str = "chip_id") -> pd.DataFrame:
-    """Add ``value`` in canonical units (float; NaN for text/date metrics) and keep the published text."""
+def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame,
+                 subject: str = "chip_id") -> pd.DataFrame:
+    """Add ``value`` in canonical units (float; NaN for text/date metrics), keep the published text,
+    and name each row's ``origin`` (from its source)."""
     specs = raw_specs.rename(columns={"value": "value_published", "unit": "unit_published"})
     kinds = specs["metric"].map(metrics["kind"])
     canonical = specs["metric"].map(metrics["unit"])
@@ -67,8 +70,9 @@ def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame, subject: str = 
     specs["kind"] = kinds
     specs["preferred"] = specs["preferred"] == "true"
     specs["note"] = specs["note"].fillna("")
+    specs["origin"] = specs["source_id"].map(sources["origin"])
     columns = [subject, "metric", "kind", "value", "unit", "text", "value_published", "unit_published",
-               "source_id", "basis", "preferred", "note", LINE]
+               "source_id", "origin", "basis", "preferred", "note", LINE]
     return specs[columns].reset_index(drop=True)
 
 
@@ -81,10 +85,12 @@ def _load(directory: Path) -> Dataset:
     metrics = frames["metrics"].drop(columns=LINE).set_index("metric")
     chips = frames["chips"].drop(columns=LINE).set_index("chip_id")
     chips["year"] = pd.to_numeric(chips["year"]).astype("Int64")
+    origins = frames["origins"].drop(columns=LINE).set_index("origin_id")
     sources = frames["sources"].drop(columns=LINE).set_index("source_id")
     events = frames["events"].drop(columns=LINE).sort_values(["date", "title"], kind="stable").reset_index(drop=True)
     tables = {name: frame.drop(columns=LINE) for name, frame in frames.items()}
-    return Dataset(directory, sources, chips, metrics, _typed_specs(frames["chip_specs"], metrics), events, tables)
+    specs = _typed_specs(frames["chip_specs"], metrics, sources)
+    return Dataset(directory, origins, sources, chips, metrics, specs, events, tables)
 
 
 def as_of(dataset: Dataset | None = None) -> str:
@@ -102,7 +108,7 @@ def facts(table: str, dataset: Dataset | None = None) -> pd.DataFrame:
     ds = dataset or load()
     raw = ds.tables[table].copy()
     raw[LINE] = 0
-    return _typed_specs(raw, ds.metrics, subject=raw.columns[0])
+    return _typed_specs(raw, ds.metrics, ds.sources, subject=raw.columns[0])
 
 
 def load(directory: Path | str | None = None) -> Dataset:

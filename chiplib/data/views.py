@@ -2,7 +2,8 @@
 
 - :func:`specs_long` gives every estimate of every figure, in canonical units, with its source.
 - :func:`specs_wide` gives one row per chip with the preferred value of each metric.
-- :func:`coverage` counts, per chip, the metrics sourced and the metrics contested.
+- :func:`coverage` counts, per chip, the metrics sourced, the metrics contested, and the sources and the
+  independent origins behind them.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def specs_wide(dataset: Dataset | None = None, metrics: list[str] | None = None)
     unknown = sorted(set(names) - set(ds.metrics.index))
     if unknown:
         raise KeyError(f"unknown metric(s) {unknown}; valid metrics: {', '.join(ds.metrics.index)}")
-    wide = ds.chips[["vendor", "name", "country", "status", "year", "variant_of", "market"]].copy()
+    wide = ds.chips[["vendor", "name", "country", "status", "year", "variant_of", "market", "flagship"]].copy()
+    wide["flagship"] = wide["flagship"] == "true"
     for metric in names:
         rows = chosen[chosen["metric"] == metric].set_index("chip_id")
         column = rows["value"] if ds.metrics.at[metric, "kind"] == "quantity" else rows["text"]
@@ -52,7 +54,8 @@ def specs_wide(dataset: Dataset | None = None, metrics: list[str] | None = None)
 
 
 def coverage(dataset: Dataset | None = None) -> pd.DataFrame:
-    """Per chip: metrics sourced, metrics contested (sources give different values), sources cited.
+    """Per chip: metrics sourced, metrics contested (sources give different values), sources cited and the
+    independent ``origins`` behind them (two pages relaying one party count once).
 
     A quantity is contested when its canonical values differ by more than :data:`CONTESTED_SHARE` (0.5 %) across rows;
     text and date metrics when their texts differ.
@@ -69,7 +72,14 @@ def coverage(dataset: Dataset | None = None) -> pd.DataFrame:
     table["metrics"] = grouped.size().reindex(table.index, fill_value=0)
     table["contested"] = grouped["contested"].sum().reindex(table.index, fill_value=0).astype(int)
     table["sources"] = specs.groupby("chip_id")["source_id"].nunique().reindex(table.index, fill_value=0)
+    table["origins"] = specs.groupby("chip_id")["origin"].nunique().reindex(table.index, fill_value=0)
     return table
+
+
+def capacity_rows(rows: pd.DataFrame, *, targets: bool = False) -> pd.DataFrame:
+    """The rows of an estimate table that may stand for what exists or happened: rows graded ``target`` (a goal,
+    plan or roadmap figure) are left out unless ``targets`` (a scenario that says so explicitly)."""
+    return rows if targets else rows[rows["basis"] != "target"]
 
 
 def estimate_values(rows: pd.DataFrame) -> pd.Series:

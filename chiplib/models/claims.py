@@ -1,12 +1,17 @@
-"""The claims ledger: test each published claim against the collection's data and models.
+"""The claims ledger: test each published claim against independent evidence in the collection.
 
 Each row of ``data/claims.csv`` names a *test* from :data:`TESTS` (a whitelist: nothing in the
-data is executed) with its arguments. A test computes the quantity the claim asserts; the verdict
-follows from the claimed value and the row's tolerance:
+data is executed) with its arguments, and the claimant's ``origin``. A test computes the quantity the
+claim asserts **from the data as if the claimant had never published** (:func:`chiplib.data.without_origin`):
+a claim is never supported by its own claimant's numbers, nor by pages that only relay them. Verdicts:
 
-- ``supported``: the computed value is within the tolerance (relative) of the claim, or inside its range;
+- ``supported``: the independent value is within the tolerance (relative) of the claim, or inside its range
+  (a range with one end empty is a one-sided bound: "at most", "at least");
 - ``partly``: within three times the tolerance;
 - ``contradicted``: further off;
+- ``contested``: independent origins fall on both sides (one supports the claim, another contradicts it);
+- ``unverified``: only the claimant's own (or same-origin) evidence gives the value, or the test's premise
+  (a rule known only from the claimant) comes from the claimant; vendor figures for unreleased products land here;
 - ``not testable``: public data cannot compute it (the reasoning says what is missing).
 
 Text claims (a classification) are supported when the computed text equals the claimed one.
@@ -23,16 +28,23 @@ import pandas as pd
 from chiplib import data
 from chiplib.models import export_controls, hbm, roadmaps, systems
 
-VERDICTS = ("supported", "partly", "contradicted", "not testable")
+VERDICTS = ("supported", "partly", "contradicted", "contested", "unverified", "not testable")
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """What a test computed: the value (float or text), the sources behind it, and how."""
+    """What a test computed: the value (float or text), the sources behind it, and how.
+
+    ``premise``: sources the test's frame rests on (a rule's own sources): if they all share the claimant's
+    origin the claim cannot be checked independently. ``alternatives``: each (value, source) the evidence
+    offers one by one, so that origins on both sides of a claim make it ``contested``.
+    """
 
     value: float | str
     sources: tuple[str, ...]
     reasoning: str
+    premise: tuple[str, ...] = ()
+    alternatives: tuple[tuple[float, str], ...] = ()
 
 
 def _nan(reason: str) -> Evaluation:
@@ -50,7 +62,10 @@ def chip_metric(ds: data.Dataset, row) -> Evaluation:
     value, sources = _chip_value(ds, row.subject, row.metric)
     if math.isnan(value):
         return _nan(f"no source publishes {row.metric} for {row.subject}")
-    return Evaluation(value, sources, f"preferred {row.metric} of {row.subject} is {value:,.4g} {ds.unit(row.metric)}")
+    rows = ds.specs[(ds.specs["chip_id"] == row.subject) & (ds.specs["metric"] == row.metric)]
+    return Evaluation(value, tuple(sorted(set(rows["source_id"]))),
+                      f"preferred {row.metric} of {row.subject} is {value:,.4g} {ds.unit(row.metric)}",
+                      alternatives=tuple(zip(rows["value"], rows["source_id"])))
 
 
 def chip_ratio(ds: data.Dataset, row) -> Evaluation:
@@ -85,7 +100,8 @@ def classification(ds: data.Dataset, row) -> Evaluation:
     outcome = export_controls.classify(row.subject, row.metric, ds)
     rule = export_controls.rule(row.metric, ds)
     sources = tuple(rule.sources) + tuple(data.preferred_sources([row.subject], export_controls.INPUT_METRICS, ds))
-    return Evaluation(outcome.result, sources, f"under {row.metric}: {outcome.result} ({outcome.reason})")
+    return Evaluation(outcome.result, sources, f"under {row.metric}: {outcome.result} ({outcome.reason})",
+                      premise=tuple(rule.sources))
 
 
 def _system(ds: data.Dataset, system_id: str, metric: str) -> tuple[float, tuple[str, ...], str]:
@@ -134,45 +150,68 @@ def hbm_accelerators(ds: data.Dataset, row) -> Evaluation:
 
 
 def generations_behind(ds: data.Dataset, row) -> Evaluation:
-    """Years China's best chip trails on ``metric``, in NVIDIA release cycles (median years between releases)."""
+    """Years China's best shipping chip trails on ``metric``, in NVIDIA generations (the median years between
+    NVIDIA's flagship data-centre parts by first shipment, :func:`chiplib.models.roadmaps.generations`)."""
     values = roadmaps.roadmap_values(include_announced=False, dataset=ds)
     years = range(int(values["year"].min()), int(values["year"].max()) + 1)
     gaps = roadmaps.gaps_by_metric(values, years).set_index("metric")
     cycle = roadmaps.cadence(values, ("NVIDIA",)).at[0, "median_years_between"]
     gap = gaps.at[row.metric, "gap_years"]
-    if gap is None or pd.isna(gap) or not cycle:
+    if gap is None or pd.isna(gap) or not cycle or math.isnan(cycle):
         return _nan("no comparable year in the data")
-    sources = data.preferred_sources(values["chip_id"], [row.metric, "planned", "shipped"], ds)
-    return Evaluation(gap / cycle, tuple(sources),
-                      f"shipping parts: China's best {row.metric} trails by {gap:.0f} years; NVIDIA releases every "
-                      f"{cycle:.1f} years; {gap / cycle:.1f} generations")
+    flagships = roadmaps.generations(values, "NVIDIA")["chip_id"]
+    sources = data.preferred_sources([*values["chip_id"]], [row.metric], ds) + \
+        data.preferred_sources(flagships, ["shipped"], ds)
+    return Evaluation(gap / cycle, tuple(sorted(set(sources))),
+                      f"shipping parts: China's best {row.metric} trails by {gap:.0f} years; an NVIDIA generation "
+                      f"(flagship by first shipment) lasts {cycle:.1f} years; {gap / cycle:.1f} generations")
 
 
 def release_cadence(ds: data.Dataset, row) -> Evaluation:
-    """Median years between a vendor's (``subject``) releases in the dataset."""
-    values = roadmaps.roadmap_values(include_announced=True, dataset=ds)
+    """Median years between a vendor's (``subject``) generations: flagship data-centre parts by first shipment."""
+    values = roadmaps.roadmap_values(include_announced=False, dataset=ds)
     table = roadmaps.cadence(values, (row.subject,))
     value = float(table.at[0, "median_years_between"])
-    sources = data.preferred_sources(values.loc[values["vendor"] == row.subject, "chip_id"], ["planned", "shipped"], ds)
-    return Evaluation(value, tuple(sources), f"{row.subject} parts become available in {table.at[0, 'years']}: "
-                                             f"median {value:.1f} years apart")
+    parts = roadmaps.generations(values, row.subject)["chip_id"]
+    sources = data.preferred_sources(parts, ["shipped"], ds)
+    return Evaluation(value, tuple(sources), f"{row.subject} generations by first shipment: "
+                                             f"{table.at[0, 'generations']}; median {value:.1f} years apart")
+
+
+#: The estimate-table metric a claim's unit asks for.
+ESTIMATE_METRICS = {"units": "units", "percent": "share", "wafer/month": "wafers_per_month"}
 
 
 def estimates(ds: data.Dataset, row) -> Evaluation:
-    """The other published unit estimates of ``subject`` in period ``metric`` (``fab_estimates.csv``): their
-    median, leaving out the claim's own source."""
+    """The published estimates of ``subject`` in period ``metric`` (``fab_estimates.csv``; the estimate metric
+    follows the claim's unit): their median, leaving out the claim's own source and any goal or plan (``target``)."""
     table = ds.tables.get("fab_estimates")
     if table is None:
         return _nan("no production estimates in the data")
-    rows = table[(table["subject"] == row.subject) & (table["period"] == row.metric) & (table["metric"] == "units") &
-                 (table["source_id"] != row.source_id)]
+    table = data.capacity_rows(table)
+    rows = table[(table["subject"] == row.subject) & (table["period"] == row.metric) &
+                 (table["metric"] == ESTIMATE_METRICS.get(row.unit, row.unit)) & (table["source_id"] != row.source_id)]
     numbers = data.estimate_values(rows)
     if numbers.empty:
-        return _nan(f"no independent estimate of {row.subject} for {row.metric}")
+        return _nan(f"no other estimate of {row.subject} for {row.metric}")
     value = float(numbers.median())
+    each = tuple((float(n), source) for n, source in zip(pd.to_numeric(rows["value"].fillna(rows["high"]).fillna(rows["low"])),
+                                                          rows["source_id"]))
     return Evaluation(value, tuple(sorted(set(rows["source_id"]))),
                       f"{len(rows)} other estimate(s) of {row.subject} for {row.metric}: "
-                      f"{numbers.min():,.0f}-{numbers.max():,.0f}, median {value:,.0f}")
+                      f"{numbers.min():,.0f}-{numbers.max():,.0f}, median {value:,.0f}", alternatives=each)
+
+
+def event(ds: data.Dataset, row) -> Evaluation:
+    """Events in ``events.csv`` dated ``subject`` (a ``YYYY``, ``YYYY-MM`` or full date prefix) whose title contains
+    the keyword ``metric``: their count (no matching event gives no value, never a zero)."""
+    events = ds.events
+    hits = events[events["date"].str.startswith(str(row.subject)) &
+                  events["title"].str.lower().str.contains(str(row.metric).lower(), regex=False)]
+    if hits.empty:
+        return _nan(f"no event in {row.subject} mentions {row.metric!r}")
+    return Evaluation(float(len(hits)), tuple(sorted(set(hits["source_id"]))),
+                      "; ".join(f"{d}: {t}" for d, t in zip(hits["date"], hits["title"])))
 
 
 def untestable(ds: data.Dataset, row) -> Evaluation:
@@ -184,18 +223,25 @@ TESTS: dict[str, Callable[[data.Dataset, object], Evaluation]] = {
     "chip_metric": chip_metric, "chip_ratio": chip_ratio, "tpp": tpp_value, "tpp_ratio": tpp_ratio,
     "classification": classification, "system_total": system_total, "system_ratio": system_ratio,
     "hbm_accelerators": hbm_accelerators, "generations_behind": generations_behind,
-    "release_cadence": release_cadence, "estimates": estimates, "untestable": untestable,
+    "release_cadence": release_cadence, "estimates": estimates, "event": event, "untestable": untestable,
 }
+
+
+def _number(text: str | None) -> float:
+    return float(text) if text is not None else math.nan
 
 
 def verdict(claimed: float | str | None, low: float | None, high: float | None, computed: float | str,
             tolerance: float) -> str:
-    """Verdict from the claimed value (or range) and the computed one (see module docstring)."""
+    """Verdict from the claimed value (or range; one empty end makes a one-sided bound) and the computed one.
+    Only the value-based verdicts: the ledger adds ``contested`` and ``unverified`` (see module docstring)."""
     if isinstance(computed, str):
         return "supported" if computed == claimed else "contradicted"
     if computed is None or math.isnan(computed):
         return "not testable"
-    if low is not None and high is not None and not (math.isnan(low) or math.isnan(high)):
+    low = -math.inf if low is None or math.isnan(low) else low
+    high = math.inf if high is None or math.isnan(high) else high
+    if math.isfinite(low) or math.isfinite(high):
         if low <= computed <= high:
             return "supported"
         nearest = low if computed < low else high
@@ -207,21 +253,58 @@ def verdict(claimed: float | str | None, low: float | None, high: float | None, 
     return "partly" if error <= 3 * tolerance else "contradicted"
 
 
+def _is_nan(value: float | str) -> bool:
+    return not isinstance(value, str) and (value is None or math.isnan(value))
+
+
+def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
+    """One claim: the test run on independent evidence (``independent`` = the data without the claimant's origin),
+    its verdict, and the evidence's sources and origins apart from the claim's own source."""
+    test = TESTS[row.test]
+    claimed = row.claimed if row.unit == "text" else _number(row.claimed)
+    low, high = _number(row.low), _number(row.high)
+    evaluation = test(independent, row)
+    premise = set(data.origins_of(evaluation.premise, ds))
+    if row.test == "untestable":
+        result = "not testable"
+    elif _is_nan(evaluation.value):
+        own = test(ds, row)
+        result = "not testable" if _is_nan(own.value) else "unverified"
+        if result == "unverified":
+            evaluation = Evaluation(own.value, own.sources, f"only {row.origin}'s own figures give it: {own.reasoning}")
+    elif premise and premise <= {row.origin}:
+        result = "unverified"
+        evaluation = Evaluation(evaluation.value, evaluation.sources,
+                                f"the test's premise is known only from {row.origin}: {evaluation.reasoning}")
+    else:
+        result = verdict(claimed, low, high, evaluation.value, float(row.tolerance))
+        sides = {verdict(claimed, low, high, value, float(row.tolerance)) for value, _ in evaluation.alternatives}
+        if result in ("supported", "contradicted") and {"supported", "contradicted"} <= sides:
+            result = "contested"
+    sources = tuple(sorted(set(evaluation.sources) - {row.source_id}))
+    origins = data.origins_of(sources, ds)
+    if result == "unverified":
+        origins = tuple(sorted(set(origins) | {row.origin}))
+    return {"claim_id": row.claim_id, "claim": row.claim, "claimant": row.claimant, "origin": row.origin,
+            "source_id": row.source_id, "date": row.date,
+            "claimed": row.claimed if row.claimed is not None else f"{row.low or ''}-{row.high or ''}",
+            "unit": row.unit or "", "computed": evaluation.value, "tolerance": float(row.tolerance),
+            "verdict": result, "reasoning": evaluation.reasoning,
+            "evidence_origins": origins, "evidence_sources": sources,
+            "sources": tuple(sorted({row.source_id, *sources}))}
+
+
 def ledger(dataset: data.Dataset | None = None) -> pd.DataFrame:
-    """Every claim with its computed value, verdict, reasoning and sources."""
+    """Every claim with its computed value, verdict, reasoning, the claim's own source and origin, and the
+    evidence's sources and origins (``sources`` = both, for citation)."""
     ds = dataset or data.load()
     claims = ds.tables["claims"]
+    independent: dict[str, data.Dataset] = {}
     rows = []
     for row in claims.itertuples(index=False):
-        evaluation = TESTS[row.test](ds, row)
-        number = lambda text: float(text) if text is not None else math.nan  # noqa: E731
-        claimed = row.claimed if row.unit == "text" else number(row.claimed)
-        result = verdict(claimed, number(row.low), number(row.high), evaluation.value, float(row.tolerance))
-        rows.append({"claim_id": row.claim_id, "claim": row.claim, "claimant": row.claimant, "date": row.date,
-                     "claimed": row.claimed if row.claimed is not None else f"{row.low}-{row.high}",
-                     "unit": row.unit or "", "computed": evaluation.value, "tolerance": float(row.tolerance),
-                     "verdict": result, "reasoning": evaluation.reasoning,
-                     "sources": tuple(sorted({row.source_id, *evaluation.sources}))})
+        if row.origin not in independent:
+            independent[row.origin] = data.without_origin(ds, row.origin)
+        rows.append(assess(row, ds, independent[row.origin]))
     return pd.DataFrame(rows)
 
 
@@ -229,5 +312,3 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many claims got each verdict (every verdict listed, zero included)."""
     counts = table["verdict"].value_counts()
     return {name: int(counts.get(name, 0)) for name in VERDICTS}
-
-

@@ -83,9 +83,10 @@ SCENARIO_INPUTS = ("wafers_per_month", "die_yield_percent", "die_stock", "die_st
           "hbm_stacks", "hbm_drawdown")
 
 
-def _estimate_range(dataset, subject: str, year: int) -> tuple[float, float, tuple[str, ...]]:
-    """Low/high over every estimate of ``subject`` for the latest period up to ``year``."""
-    table = dataset.tables["fab_estimates"]
+def _estimate_range(dataset, subject: str, year: int, targets: bool = False) -> tuple[float, float, tuple[str, ...]]:
+    """Low/high over every estimate of ``subject`` for the latest period up to ``year``; rows graded ``target``
+    (plans and goals) count only where the scenario sets ``targets: true``."""
+    table = data.capacity_rows(dataset.tables["fab_estimates"], targets=targets)
     rows = table[(table["subject"] == subject) & (table["period"].str[:4].astype(int) <= year)]
     if rows.empty:
         raise FabModelError(f"no estimate of {subject!r} for {year} or earlier")
@@ -113,7 +114,7 @@ def scenario_ranges(name: str, year: int, dataset=None) -> dict:
         if value is None:
             ranges[key] = None
         elif isinstance(value, dict) and "from" in value:
-            low, high, used = _estimate_range(ds, value["from"], year)
+            low, high, used = _estimate_range(ds, value["from"], year, bool(value.get("targets", False)))
             ranges[key] = (low, high)
             sources |= set(used)
         elif isinstance(value, dict) and "scenario" in value:

@@ -61,7 +61,8 @@ def compute_vs_bandwidth(precision: str, include_roadmap: bool = True,
 
 def contested(chip_ids: list[str] | None = None, metrics: list[str] | None = None,
               dataset: data.Dataset | None = None) -> pd.DataFrame:
-    """Figures that sources disagree on: per (chip, metric), low, high, preferred value and sources.
+    """Figures that sources disagree on: per (chip, metric), low, high, preferred value, the rows (``estimates``),
+    sources and the independent ``origins`` behind them (copies of one origin count once).
 
     Only quantity metrics whose canonical values differ by more than :data:`chiplib.data.CONTESTED_SHARE`
     (0.5 %); ``spread`` = high / low.
@@ -75,7 +76,7 @@ def contested(chip_ids: list[str] | None = None, metrics: list[str] | None = Non
     grouped = long.groupby(["chip_id", "metric"])
     table = grouped.agg(name=("name", "first"), country=("country", "first"), unit=("unit", "first"),
                         low=("value", "min"), high=("value", "max"), estimates=("value", "size"),
-                        sources=("source_id", lambda s: tuple(sorted(set(s)))))
+                        sources=("source_id", lambda s: tuple(sorted(set(s)))), origins=("origin", "nunique"))
     preferred = long[long["preferred"]].set_index(["chip_id", "metric"])["value"]
     table["preferred"] = preferred.reindex(table.index)
     table = table[(table["high"] - table["low"]) > data.CONTESTED_SHARE * table["high"]]

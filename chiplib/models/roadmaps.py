@@ -71,7 +71,7 @@ def roadmap_values(include_announced: bool, dataset: data.Dataset | None = None)
     statuses = (*SHIPPED, *ANNOUNCED) if include_announced else SHIPPED
     wide = wide[wide["status"].isin(statuses)].copy()
     wide["year"] = available_year(wide)
-    return wide.reset_index()[["chip_id", "name", "vendor", "country", "status", "year", *ROADMAP_METRICS]]
+    return wide.reset_index()[["chip_id", "name", "vendor", "country", "status", "flagship", "year", *ROADMAP_METRICS]]
 
 
 def gaps_by_metric(values: pd.DataFrame, years: range) -> pd.DataFrame:
@@ -93,13 +93,24 @@ def gaps_by_metric(values: pd.DataFrame, years: range) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def generations(values: pd.DataFrame, vendor: str) -> pd.DataFrame:
+    """A vendor's generations, the one definition every report and claim uses: its flagship data-centre parts
+    (``flagship`` in chips.csv: the first part of each new architecture; cut-downs, China-market variants and
+    memory refreshes are not generations), each in the year it first shipped (planned year for parts not yet
+    shipping), oldest first. ``values`` as from :func:`roadmap_values`."""
+    rows = values[(values["vendor"] == vendor) & values["flagship"]].dropna(subset=["year"])
+    return rows.sort_values(["year", "chip_id"], kind="stable").reset_index(drop=True)
+
+
 def cadence(values: pd.DataFrame, vendors: tuple[str, ...] = ("NVIDIA", "Huawei")) -> pd.DataFrame:
-    """Release cadence per vendor: the distinct years its datacenter parts become available and the median
-    gap between them (``values`` as from :func:`roadmap_values`, joined with vendor)."""
+    """Release cadence per vendor: the years its generations (:func:`generations`) first ship and the median
+    gap between them, in years."""
     rows = []
     for vendor in vendors:
-        years = sorted({int(y) for y in values.loc[values["vendor"] == vendor, "year"].dropna()})
+        parts = generations(values, vendor)
+        years = [int(y) for y in parts["year"]]
         steps = [b - a for a, b in zip(years, years[1:])]
-        rows.append({"vendor": vendor, "years": ", ".join(map(str, years)), "releases": len(years),
+        rows.append({"vendor": vendor, "generations": ", ".join(f"{n} ({y})" for n, y in zip(parts["name"], years)),
+                     "releases": len(years),
                      "median_years_between": float(pd.Series(steps).median()) if steps else math.nan})
     return pd.DataFrame(rows)

@@ -13,8 +13,9 @@ import pandas as pd
 
 from chiplib.present.charts import COUNTRY_COLOURS, altair, country_scale
 
-#: Verdict colours of the claims ledger: supported, partly, contradicted, not testable.
-VERDICT_COLOURS = ("#27ae60", "#e67e22", "#c0392b", "#7f8c8d")
+#: Verdict colours of the claims ledger, in the order of claims.VERDICTS: supported, partly, contradicted,
+#: contested, unverified, not testable.
+VERDICT_COLOURS = ("#27ae60", "#e67e22", "#c0392b", "#8e44ad", "#2980b9", "#7f8c8d")
 #: HBM generations in order, with China's own names for its parts.
 HBM_GENERATIONS = ("HBM", "HBM2", "HBM2E", "HBM3", "HBM3E", "HBM4", "HBM4E", "HiBL 1.0", "HiZQ 2.0")
 
@@ -40,11 +41,17 @@ def compute_vs_bandwidth(points: pd.DataFrame, precision: str, reference: str):
     return (scatter + labels).properties(width=560, height=380)
 
 
-def disputed_ranges(disputes: pd.DataFrame):
-    """One bar per contested (chip, metric): the published range relative to the preferred figure."""
+def disputed_ranges(contested: pd.DataFrame):
+    """One bar per contested (chip, metric) (:func:`chiplib.models.landscape.contested`): the published range
+    relative to the preferred figure, labelled with the number of independent origins behind it."""
     alt = altair()
+    origins = contested["origins"].map(lambda n: f"{n} origin" if n == 1 else f"{n} origins")
+    disputes = contested.assign(label=contested["name"] + " · " + contested["metric"] + " (" + origins + ")",
+                                low_rel=contested["low"] / contested["preferred"],
+                                high_rel=contested["high"] / contested["preferred"])
     base = alt.Chart(disputes, title=alt.Title("Range of published values, relative to the preferred figure",
-                                               subtitle="One bar per chip and metric on which sources disagree"))
+                                               subtitle="One bar per chip and metric on which sources disagree; "
+                                                        "the label gives the independent origins behind it"))
     order = alt.EncodingSortField("spread", order="descending")
     bars = base.mark_rule(strokeWidth=3).encode(
         y=alt.Y("label:N", sort=order, title=None),
@@ -52,7 +59,8 @@ def disputed_ranges(disputes: pd.DataFrame):
         x2="high_rel:Q",
         color=alt.Color("country:N", scale=country_scale(), title="Country"),
         tooltip=["name:N", "metric:N", "unit:N", alt.Tooltip("low:Q", format=",.1f"), alt.Tooltip("high:Q", format=",.1f"),
-                 alt.Tooltip("preferred:Q", format=",.1f"), "estimates:Q"],
+                 alt.Tooltip("preferred:Q", format=",.1f"), alt.Tooltip("estimates:Q", title="rows"),
+                 alt.Tooltip("origins:Q", title="independent origins")],
     )
     marks = base.mark_tick(color="black", thickness=2).encode(y=alt.Y("label:N", sort=order), x=alt.datum(1))
     return (bars + marks).properties(width=520, height=alt.Step(14))

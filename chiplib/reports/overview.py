@@ -14,6 +14,7 @@ import pandas as pd
 
 from chiplib.core.params import Param, ParamError, check
 from chiplib.models import claims
+from chiplib.reports import claims as claims_report
 from chiplib.present.figures import Brief, figure
 from chiplib.present.safe import md
 from chiplib import reports
@@ -101,12 +102,10 @@ def answer(reports_dir: str = "", dataset=None) -> Brief:
     """The answer in brief: how the tested claims fare (each report's own headlines follow in the notebook)."""
     ledger = claims.ledger(dataset)
     counts = claims.verdict_counts(ledger)
-    text = md("The collection tests {n} published claims: {supported} supported, {partly} partly supported, "
-              "{contradicted} contradicted, {untestable} not testable with public data. See the claims report "
-              "for each one.", n=len(ledger), supported=counts["supported"], partly=counts["partly"],
-              contradicted=counts["contradicted"], untestable=counts["not testable"])
-    return Brief((text,), (
+    return Brief((claims_report.summary(ledger), md("See the claims report for each one.")), (
         figure("claims_tested", "Claims tested", len(ledger), "claims", set(ledger["sources"].explode())),
+        figure("claims_supported", "Claims supported by independent evidence", counts["supported"], "claims",
+               set(ledger[ledger["verdict"] == "supported"]["sources"].explode())),
         figure("claims_contradicted", "Claims the data contradicts", counts["contradicted"], "claims",
                set(ledger[ledger["verdict"] == "contradicted"]["sources"].explode())),
     ))

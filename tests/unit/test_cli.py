@@ -13,7 +13,7 @@ from chiplib.cli import main
 
 def test_validate_clean_data_exits_zero(tables, capsys):
     assert main(["--data-dir", str(tables), "validate"]) == 0
-    assert "data OK: 2 sources, 2 chips, 5 metrics, 8 chip_specs" in capsys.readouterr().out
+    assert "data OK: 2 origins, 2 sources, 2 chips, 5 metrics, 8 chip_specs" in capsys.readouterr().out
 
 
 def test_validate_broken_copy_prints_every_problem(tmp_path, capsys):
@@ -42,7 +42,7 @@ def test_chips_lists_coverage(tables, capsys):
     assert "acme-x1-lite" in out and "2 chips; 6 chip-metric figures sourced, 1 contested" in out
     assert main(["--data-dir", str(tables), "chips", "--format", "csv", "--country", "cn"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "chip_id,vendor,name,status,metrics,contested,sources", "acme-x1-lite,Acme,X1 Lite,shipping,1,0,1"]
+        "chip_id,vendor,name,status,metrics,contested,sources,origins", "acme-x1-lite,Acme,X1 Lite,shipping,1,0,1,1"]
 
 
 def test_commands_on_broken_data_fail_cleanly(tmp_path, capsys):

@@ -53,7 +53,7 @@ def test_fixture_tables_are_clean(tables):
         pytest.param("chip_specs_csv", "HBM3,,vendor-sheet", "HBM3,GB,vendor-sheet",
                      ("chip_specs.csv", 7, "unit", "text metric memory_type takes no unit"), id="unit on text metric"),
         pytest.param("chip_specs_csv", "estimate,true,\nacme-x1,memory_type", "guessed,true,\nacme-x1,memory_type",
-                     ("chip_specs.csv", 6, "basis", "'guessed' is not one of: reported, derived, estimate"),
+                     ("chip_specs.csv", 6, "basis", "'guessed' is not one of: reported, measured, estimate, target, derived"),
                      id="unknown basis"),
         pytest.param("sources_csv", "2024-03-01,2026-11-22", "2024-02-30,2026-11-22",
                      ("sources.csv", 2, "published", "'2024-02-30' is not a date"), id="impossible date"),
@@ -92,7 +92,7 @@ def test_duplicate_row_names_the_first_occurrence(tmp_path):
 
 
 def test_duplicate_source_id(tmp_path):
-    sources = SOURCES + "vendor-sheet,Other,Other,https://example.net,,2026-11-22,news\n"
+    sources = SOURCES + "vendor-sheet,Other,Other,https://example.net,,2026-11-22,news,acme\n"
     issue = only(issues_for(tmp_path, sources_csv=sources))
     assert (issue.line, issue.column) == (4, "source_id") and "first given on line 2" in issue.reason
 
@@ -114,12 +114,13 @@ def test_two_preferred_rows(tmp_path):
 def test_missing_required_column(tmp_path):
     sources = "\n".join(",".join(line.split(",")[:-1]) for line in SOURCES.splitlines()) + "\n"
     issues = issues_for(tmp_path, sources_csv=sources)
-    assert DataIssue("sources.csv", 1, "kind", "required column is missing") in issues
+    assert DataIssue("sources.csv", 1, "origin", "required column is missing") in issues
 
 
 def test_unknown_column(tmp_path):
     chips = CHIPS.replace("notes\n", "notes,price\n", 1).replace("Cut-down X1\n", "Cut-down X1,100\n")
-    chips = chips.replace("acme-x1,Acme,X1,US,shipping,2023,,datacenter,\n", "acme-x1,Acme,X1,US,shipping,2023,,datacenter,,\n")
+    chips = chips.replace("acme-x1,Acme,X1,US,shipping,2023,,datacenter,true,\n",
+                          "acme-x1,Acme,X1,US,shipping,2023,,datacenter,true,,\n")
     issue = only(issues_for(tmp_path, chips_csv=chips))
     assert (issue.file, issue.line, issue.column) == ("chips.csv", 1, "price") and "unknown column" in issue.reason
 

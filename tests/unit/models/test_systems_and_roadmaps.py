@@ -69,9 +69,15 @@ def test_cluster_parameters_are_checked():
         "huawei-cloudmatrix-384", "nvidia-gb200-nvl72", "nvidia-gb300-nvl72", "nvidia-dgx-h100"]
 
 
-def test_cadence_from_availability_years():
-    values = pd.DataFrame({"vendor": ["NVIDIA"] * 4 + ["Huawei"] * 3, "year": [2020, 2022, 2024, 2025, 2019, 2023, 2026]})
+def test_cadence_counts_flagship_generations_only():
+    """Cut-downs and refreshes (H20 2023, H200 2024: not flagships) do not shorten NVIDIA's cycle to a year."""
+    values = pd.DataFrame({
+        "chip_id": ["a100", "h100", "h20", "h200", "b200", "b300", "910", "910b", "950"],
+        "name": ["A100", "H100", "H20", "H200", "B200", "B300", "910", "910B", "950PR"],
+        "vendor": ["NVIDIA"] * 6 + ["Huawei"] * 3,
+        "flagship": [True, True, False, False, True, True, True, True, True],
+        "year": [2020, 2022, 2023, 2024, 2024, 2025, 2019, 2023, 2026]})
     table = roadmaps.cadence(values).set_index("vendor")
-    assert table.at["NVIDIA", "median_years_between"] == 2.0          # steps 2, 2, 1
+    assert table.at["NVIDIA", "median_years_between"] == 2.0          # steps 2, 2, 1 (with the variants: 1.0)
     assert table.at["Huawei", "median_years_between"] == 3.5          # steps 4, 3
-    assert table.at["Huawei", "years"] == "2019, 2023, 2026"
+    assert table.at["Huawei", "generations"] == "910 (2019), 910B (2023), 950PR (2026)"

@@ -1,0 +1,70 @@
+"""Independent evidence: who originated each figure, so that agreement counts origins, not rows.
+
+A *source* is the page where a figure was read; its *origin* (``sources.csv`` ``origin``, described in
+``origins.csv``) is the party whose statement, measurement or estimate that page carries. Two pages relaying
+one analyst are one origin: their agreement is repetition, not corroboration.
+
+- :func:`origins_of` names the distinct origins behind some sources.
+- :func:`without_origin` gives the data as if one origin had never published, which is how the claims
+  ledger keeps a claimant's own figures out of the evidence for its claim.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+import pandas as pd
+
+from chiplib.data import schema
+from chiplib.data.issues import LINE
+from chiplib.data.tables import Dataset, _typed_specs
+
+
+def origins_of(source_ids: Iterable[str], dataset: Dataset) -> tuple[str, ...]:
+    """The distinct origins (sorted ids) behind ``source_ids``; unknown ids raise KeyError."""
+    ids = sorted(set(source_ids))
+    return tuple(sorted(set(dataset.sources.loc[ids, "origin"]))) if ids else ()
+
+
+def count_origins(source_ids: Iterable[str], dataset: Dataset) -> int:
+    """How many independent origins stand behind ``source_ids``."""
+    return len(origins_of(source_ids, dataset))
+
+
+def _repreferred(typed: pd.DataFrame, subject: str) -> pd.Series:
+    """``preferred`` after rows were dropped: a (subject, metric) left without a preferred row takes the row with
+    the median canonical value (the lower of two middles; for text and dates, the first row in file order)."""
+    preferred = typed["preferred"].copy()
+    for _, group in typed.groupby([subject, "metric"], sort=False):
+        if group["preferred"].any():
+            continue
+        numbers = group["value"].dropna().sort_values(kind="stable")
+        chosen = numbers.index[(len(numbers) - 1) // 2] if not numbers.empty else group.index[0]
+        preferred[chosen] = True
+    return preferred
+
+
+def without_origin(dataset: Dataset, origin: str) -> Dataset:
+    """The dataset with every row whose source has ``origin`` removed from every table that cites sources.
+
+    Where a figure's preferred row came from that origin, one of the remaining rows becomes preferred
+    (:func:`_repreferred`), so that views and models work unchanged on what others published.
+    """
+    excluded = set(dataset.sources.index[dataset.sources["origin"] == origin])
+    if not excluded:
+        return dataset
+    tables = {}
+    for name, frame in dataset.tables.items():
+        if name == "sources" or "source_id" not in frame.columns:
+            tables[name] = frame
+            continue
+        kept = frame[~frame["source_id"].isin(excluded)].reset_index(drop=True)
+        if name in schema.FACT_TABLES and not kept.empty:
+            typed = _typed_specs(kept.assign(**{LINE: 0}), dataset.metrics, dataset.sources, subject=kept.columns[0])
+            kept = kept.assign(preferred=_repreferred(typed, kept.columns[0]).map({True: "true", False: "false"}))
+        tables[name] = kept
+    specs = dataset.specs[~dataset.specs["source_id"].isin(excluded)].reset_index(drop=True)
+    specs["preferred"] = _repreferred(specs, "chip_id")
+    events = dataset.events[~dataset.events["source_id"].isin(excluded)].reset_index(drop=True)
+    return dataclasses.replace(dataset, specs=specs, events=events, tables=tables)
