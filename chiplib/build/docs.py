@@ -24,14 +24,15 @@ MAP_START, MAP_END = "<!-- reports:start -->", "<!-- reports:end -->"
 
 
 def coverage_section(dataset: data.Dataset | None = None) -> str:
-    """The coverage table for the README: per chip, metrics sourced and contested, sources cited."""
+    """The coverage table for the README: per chip, metrics sourced and contested, sources and origins cited."""
     ds = dataset or data.load()
     table = data.coverage(ds).reset_index()
     table.insert(1, "country", table["chip_id"].map(ds.chips["country"]))
     table = table.sort_values(["country", "vendor", "chip_id"], kind="stable")
     summary = (f"{len(table)} chips ({(table['country'] == 'CN').sum()} Chinese), "
                f"{int(table['metrics'].sum())} chip-metric figures sourced, "
-               f"{int(table['contested'].sum())} contested, from {len(ds.sources)} sources.")
+               f"{int(table['contested'].sum())} contested, from {len(ds.sources)} sources carrying "
+               f"{len(ds.origins)} independent origins.")
     return f"{summary}\n\n{markdown_table(table)}"
 
 

@@ -78,11 +78,16 @@ def chip_ratio(ds: data.Dataset, row) -> Evaluation:
 
 
 def tpp_value(ds: data.Dataset, row) -> Evaluation:
-    """TPP of a chip (computed from dense figures, or a published TPP where the data lacks a precision)."""
-    table = export_controls.inputs_table(data.specs_wide(ds))
+    """TPP of a chip (computed from dense figures, or a published TPP where the data lacks a precision). A TPP
+    computed from the FP32 vector rate alone is only a lower bound (tensor rates are higher), so it gives no value."""
+    wide = data.specs_wide(ds)
+    table = export_controls.inputs_table(wide)
     value = float(table.at[row.subject, "tpp"])
     if math.isnan(value):
         return _nan(f"no dense throughput or published TPP for {row.subject}")
+    tensor = [m for m in export_controls.BIT_LENGTHS if m != "fp32"]
+    if table.at[row.subject, "tpp_basis"] == "computed" and wide.loc[row.subject, tensor].isna().all():
+        return _nan(f"only the FP32 vector rate of {row.subject} is known: its TPP is at least {value:,.0f}")
     sources = data.preferred_sources([row.subject], [*export_controls.BIT_LENGTHS, "tpp_published"], ds)
     return Evaluation(value, tuple(sources), f"TPP of {row.subject} = {value:,.0f} ({table.at[row.subject, 'tpp_basis']})")
 
@@ -182,18 +187,35 @@ def release_cadence(ds: data.Dataset, row) -> Evaluation:
 ESTIMATE_METRICS = {"units": "units", "percent": "share", "wafer/month": "wafers_per_month"}
 
 
+def _period_end(period: str) -> str:
+    """Last day of a period (``YYYY`` or ``YYYY-Qn``) as an ISO date."""
+    if "-Q" in period:
+        year, quarter = period.split("-Q")
+        return f"{year}-{('03-31', '06-30', '09-30', '12-31')[int(quarter) - 1]}"
+    return f"{period}-12-31"
+
+
 def estimates(ds: data.Dataset, row) -> Evaluation:
     """The published estimates of ``subject`` in period ``metric`` (``fab_estimates.csv``; the estimate metric
-    follows the claim's unit): their median, leaving out the claim's own source and any goal or plan (``target``)."""
+    follows the claim's unit): their median, leaving out the claim's own source and any goal or plan (``target``).
+    A claim about a finished period (dated after it ended) is an outcome: forecasts published before the period
+    ended do not test it."""
     table = ds.tables.get("fab_estimates")
     if table is None:
         return _nan("no production estimates in the data")
     table = data.capacity_rows(table)
     rows = table[(table["subject"] == row.subject) & (table["period"] == row.metric) &
                  (table["metric"] == ESTIMATE_METRICS.get(row.unit, row.unit)) & (table["source_id"] != row.source_id)]
+    end = _period_end(str(row.metric))
+    forecasts = rows.iloc[0:0]
+    if str(row.date) > end:
+        published = rows["source_id"].map(ds.sources["published"]).fillna("")
+        forecasts = rows[(published != "") & (published <= end)]
+        rows = rows.drop(forecasts.index)
     numbers = data.estimate_values(rows)
     if numbers.empty:
-        return _nan(f"no other estimate of {row.subject} for {row.metric}")
+        left_out = f" ({len(forecasts)} forecast(s) made before the period ended left out)" if len(forecasts) else ""
+        return _nan(f"no other outcome estimate of {row.subject} for {row.metric}{left_out}")
     value = float(numbers.median())
     each = tuple((float(n), source) for n, source in zip(pd.to_numeric(rows["value"].fillna(rows["high"]).fillna(rows["low"])),
                                                           rows["source_id"]))
@@ -257,21 +279,30 @@ def _is_nan(value: float | str) -> bool:
     return not isinstance(value, str) and (value is None or math.isnan(value))
 
 
+def _run(test: Callable[[data.Dataset, object], Evaluation], ds: data.Dataset, row) -> Evaluation:
+    """A test on some data; a model that finds nothing to compute with (a scenario left without estimates) gives no value."""
+    try:
+        return test(ds, row)
+    except (hbm.MemoryModelError, KeyError) as exc:
+        return _nan(str(exc).strip("'\""))
+
+
 def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
     """One claim: the test run on independent evidence (``independent`` = the data without the claimant's origin),
     its verdict, and the evidence's sources and origins apart from the claim's own source."""
     test = TESTS[row.test]
     claimed = row.claimed if row.unit == "text" else _number(row.claimed)
     low, high = _number(row.low), _number(row.high)
-    evaluation = test(independent, row)
+    evaluation = _run(test, independent, row)
     premise = set(data.origins_of(evaluation.premise, ds))
     if row.test == "untestable":
         result = "not testable"
     elif _is_nan(evaluation.value):
-        own = test(ds, row)
+        own = _run(test, ds, row)
         result = "not testable" if _is_nan(own.value) else "unverified"
         if result == "unverified":
-            evaluation = Evaluation(own.value, own.sources, f"only {row.origin}'s own figures give it: {own.reasoning}")
+            evaluation = Evaluation(own.value, own.sources, f"only {row.origin}'s own figures give it ({own.reasoning}); "
+                                                            f"without them: {evaluation.reasoning}")
     elif premise and premise <= {row.origin}:
         result = "unverified"
         evaluation = Evaluation(evaluation.value, evaluation.sources,
@@ -289,7 +320,7 @@ def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
             "source_id": row.source_id, "date": row.date,
             "claimed": row.claimed if row.claimed is not None else f"{row.low or ''}-{row.high or ''}",
             "unit": row.unit or "", "computed": evaluation.value, "tolerance": float(row.tolerance),
-            "verdict": result, "reasoning": evaluation.reasoning,
+            "verdict": result, "reasoning": evaluation.reasoning, "note": row.note or "",
             "evidence_origins": origins, "evidence_sources": sources,
             "sources": tuple(sorted({row.source_id, *sources}))}
 
