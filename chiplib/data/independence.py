@@ -45,26 +45,33 @@ def _repreferred(typed: pd.DataFrame, subject: str) -> pd.Series:
     return preferred
 
 
-def without_origin(dataset: Dataset, origin: str) -> Dataset:
-    """The dataset with every row whose source has ``origin`` removed from every table that cites sources.
+def without_origin(dataset: Dataset, origin: str, *, keep_targets: bool = True) -> Dataset:
+    """The dataset with every row whose source has ``origin`` removed from every table that cites sources, and,
+    unless ``keep_targets``, every row graded ``target`` (a plan or roadmap figure restates its announcer's
+    intent, whoever relays it, so it cannot corroborate anything).
 
-    Where a figure's preferred row came from that origin, one of the remaining rows becomes preferred
+    Where a figure's preferred row was removed, one of the remaining rows becomes preferred
     (:func:`_repreferred`), so that views and models work unchanged on what others published.
     """
     excluded = set(dataset.sources.index[dataset.sources["origin"] == origin])
-    if not excluded:
+    if not excluded and keep_targets:
         return dataset
+
+    def dropped(frame: pd.DataFrame) -> pd.Series:
+        gone = frame["source_id"].isin(excluded)
+        return gone | (frame["basis"] == "target") if not keep_targets and "basis" in frame.columns else gone
+
     tables = {}
     for name, frame in dataset.tables.items():
         if name == "sources" or "source_id" not in frame.columns:
             tables[name] = frame
             continue
-        kept = frame[~frame["source_id"].isin(excluded)].reset_index(drop=True)
+        kept = frame[~dropped(frame)].reset_index(drop=True)
         if name in schema.FACT_TABLES and not kept.empty:
             typed = _typed_specs(kept.assign(**{LINE: 0}), dataset.metrics, dataset.sources, subject=kept.columns[0])
             kept = kept.assign(preferred=_repreferred(typed, kept.columns[0]).map({True: "true", False: "false"}))
         tables[name] = kept
-    specs = dataset.specs[~dataset.specs["source_id"].isin(excluded)].reset_index(drop=True)
+    specs = dataset.specs[~dropped(dataset.specs)].reset_index(drop=True)
     specs["preferred"] = _repreferred(specs, "chip_id")
     events = dataset.events[~dataset.events["source_id"].isin(excluded)].reset_index(drop=True)
     return dataclasses.replace(dataset, specs=specs, events=events, tables=tables)

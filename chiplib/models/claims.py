@@ -3,7 +3,8 @@
 Each row of ``data/claims.csv`` names a *test* from :data:`TESTS` (a whitelist: nothing in the
 data is executed) with its arguments, and the claimant's ``origin``. A test computes the quantity the
 claim asserts **from the data as if the claimant had never published** (:func:`chiplib.data.without_origin`):
-a claim is never supported by its own claimant's numbers, nor by pages that only relay them. Verdicts:
+a claim is never supported by its own claimant's numbers, nor by pages that only relay them, nor by anyone's
+roadmap or plan figures (``target``: a restated intent corroborates nothing). Verdicts:
 
 - ``supported``: the independent value is within the tolerance (relative) of the claim, or inside its range
   (a range with one end empty is a one-sided bound: "at most", "at least");
@@ -11,7 +12,8 @@ a claim is never supported by its own claimant's numbers, nor by pages that only
 - ``contradicted``: further off;
 - ``contested``: independent origins fall on both sides (one supports the claim, another contradicts it);
 - ``unverified``: only the claimant's own (or same-origin) evidence gives the value, or the test's premise
-  (a rule known only from the claimant) comes from the claimant; vendor figures for unreleased products land here;
+  (a rule known only from the claimant) comes from the claimant, unless the claimant is the government that
+  wrote the rule (its text is the rule); vendor figures for unreleased products land here;
 - ``not testable``: public data cannot compute it (the reasoning says what is missing).
 
 Text claims (a classification) are supported when the computed text equals the claimed one.
@@ -295,6 +297,7 @@ def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
     low, high = _number(row.low), _number(row.high)
     evaluation = _run(test, independent, row)
     premise = set(data.origins_of(evaluation.premise, ds))
+    frame: set[str] = set()  # a government's own rule text: what the claim applies, not evidence for it
     if row.test == "untestable":
         result = "not testable"
     elif _is_nan(evaluation.value):
@@ -303,16 +306,18 @@ def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
         if result == "unverified":
             evaluation = Evaluation(own.value, own.sources, f"only {row.origin}'s own figures give it ({own.reasoning}); "
                                                             f"without them: {evaluation.reasoning}")
-    elif premise and premise <= {row.origin}:
+    elif premise and premise <= {row.origin} and ds.origins.at[row.origin, "kind"] != "government":
         result = "unverified"
         evaluation = Evaluation(evaluation.value, evaluation.sources,
                                 f"the test's premise is known only from {row.origin}: {evaluation.reasoning}")
     else:
+        if premise and premise <= {row.origin}:
+            frame = set(evaluation.premise)
         result = verdict(claimed, low, high, evaluation.value, float(row.tolerance))
         sides = {verdict(claimed, low, high, value, float(row.tolerance)) for value, _ in evaluation.alternatives}
         if result in ("supported", "contradicted") and {"supported", "contradicted"} <= sides:
             result = "contested"
-    sources = tuple(sorted(set(evaluation.sources) - {row.source_id}))
+    sources = tuple(sorted(set(evaluation.sources) - {row.source_id} - frame))
     origins = data.origins_of(sources, ds)
     if result == "unverified":
         origins = tuple(sorted(set(origins) | {row.origin}))
@@ -322,7 +327,7 @@ def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
             "unit": row.unit or "", "computed": evaluation.value, "tolerance": float(row.tolerance),
             "verdict": result, "reasoning": evaluation.reasoning, "note": row.note or "",
             "evidence_origins": origins, "evidence_sources": sources,
-            "sources": tuple(sorted({row.source_id, *sources}))}
+            "sources": tuple(sorted({row.source_id, *sources, *frame}))}
 
 
 def ledger(dataset: data.Dataset | None = None) -> pd.DataFrame:
@@ -334,7 +339,7 @@ def ledger(dataset: data.Dataset | None = None) -> pd.DataFrame:
     rows = []
     for row in claims.itertuples(index=False):
         if row.origin not in independent:
-            independent[row.origin] = data.without_origin(ds, row.origin)
+            independent[row.origin] = data.without_origin(ds, row.origin, keep_targets=False)
         rows.append(assess(row, ds, independent[row.origin]))
     return pd.DataFrame(rows)
 

@@ -207,7 +207,8 @@ def supply_scenario(name: str, dataset: data.Dataset | None = None) -> pd.DataFr
     """Accelerators a scenario's HBM stacks can equip, per chip: the range across published estimates.
 
     One row per chip: stacks_low/high (over every estimator's value, low and high in the scenario's
-    subjects; planned capacity graded ``target`` only where the scenario sets ``targets: true``), stacks per chip (the chip's preferred ``hbm_stacks``), accelerators_low/high, sources.
+    subjects; planned capacity graded ``target`` only where the scenario sets ``targets: true``), stacks per
+    chip (the chip's preferred ``hbm_stacks``), accelerators_low/high, sources.
     """
     ds = dataset or data.load()
     available = scenarios(ds)

@@ -37,16 +37,18 @@ def test_export_controls_answer(rule, as_of, parts):
 
 def test_claims_and_overview_agree():
     counts = {f.figure_id: f.value for f in claims.answer().figures}
-    assert sum(counts.values()) == 33
-    tested = overview.answer().figure("claims_tested").value
-    assert tested == 33 and overview.answer().figure("claims_contradicted").value == counts["claims_contradicted"]
+    assert sum(counts.values()) == 64
+    brief = overview.answer()
+    assert brief.figure("claims_tested").value == 64
+    assert brief.figure("claims_supported").value == counts["claims_supported"]
+    assert brief.figure("claims_contradicted").value == counts["claims_contradicted"]
     assert all(note.startswith("- **Contradicted (c") for note in claims.answer().notes)
 
 
 def test_hbm_answer():
-    """8 stacks per 910C: 11.4-13.0 million stacks equip 1,425,000-1,625,000."""
+    """8 stacks per 910C: the 13.0 million stacks from all vendors equip 1,625,000."""
     brief = hbm.answer()
-    assert (brief.figure("accelerators_low").value, brief.figure("accelerators_high").value) == (1_425_000, 1_625_000)
+    assert (brief.figure("accelerators_low").value, brief.figure("accelerators_high").value) == (1_625_000, 1_625_000)
     assert brief.figure("hbm_latest_reached").value == "HBM2"
 
 

@@ -8,13 +8,16 @@ from chiplib.models import hbm as memory
 
 
 def test_supply_scenario_spans_the_published_estimates():
-    """SemiAnalysis: 11.4M Samsung stacks, about 13M from all vendors; at 8 stacks per 910C that is
-    1.425M to 1.625M accelerators (SemiAnalysis itself says enough for about 1.6M 910C)."""
+    """SemiAnalysis: about 13M stacks from all vendors; at 8 stacks per 910C that is 1.625M accelerators
+    (SemiAnalysis itself says enough for about 1.6M 910C). Samsung's 11.4M is part of that total, not a lower
+    estimate of it: it is its own scenario (1.425M)."""
     table = memory.supply_scenario("stockpile").set_index("chip_id")
     row = table.loc["huawei-ascend-910c"]
-    assert (row["stacks_low"], row["stacks_high"], row["stacks_per_chip"]) == (11_400_000, 13_000_000, 8)
-    assert (row["accelerators_low"], row["accelerators_high"]) == (1_425_000, 1_625_000)
-    assert "wccftech-china-hbm-semianalysis-2025" in row["sources"]
+    assert (row["stacks_low"], row["stacks_high"], row["stacks_per_chip"]) == (13_000_000, 13_000_000, 8)
+    assert (row["accelerators_low"], row["accelerators_high"]) == (1_625_000, 1_625_000)
+    assert "podcastpipeline-semianalysis-2025-09-08" in row["sources"]
+    samsung = memory.supply_scenario("samsung-only").set_index("chip_id").loc["huawei-ascend-910c"]
+    assert samsung["accelerators_high"] == 1_425_000
     with pytest.raises(memory.MemoryModelError, match="unknown scenario 'flood'; valid scenarios: stockpile, samsung-only"):
         memory.supply_scenario("flood")
 

@@ -49,7 +49,7 @@ def test_no_chip_metric_has_two_preferred_rows(dataset):
         ("huawei-ascend-910c", "fp16_dense", 800.0),       # Epoch/TrendForce; 780 and 752 kept as other rows
         ("huawei-ascend-950dt", "memory_capacity", 144.0),  # HiZQ 2.0
         ("huawei-ascend-950pr", "fp8_dense", 1000.0),      # 1 PFLOPS FP8
-        ("metax-c500", "memory_capacity", 68.719476736),   # 64 GiB in decimal GB
+        ("metax-c500", "memory_capacity", 64),             # the vendor's 64 GB (not FlagPerf's template 64 GiB)
     ],
 )
 def test_hand_checked_preferred_values(dataset, chip, metric, expected):
