@@ -157,19 +157,20 @@ def test_yaml_mistakes_are_reported_by_validate(tmp_path, name, old, new, expect
 
 
 @pytest.mark.parametrize("row, expected", [
-    ("c99,A claim,Someone,epoch-ml-hardware,2025,chip_metric,huawei-ascend-999,,fp16_dense,1000,,,TFLOPS,0.05,",
-     "claims.csv:35: column 'subject' unknown chip 'huawei-ascend-999' (test chip_metric)"),
-    ("c99,A claim,Someone,epoch-ml-hardware,2025,classification,huawei-ascend-910c,,oct2030,3A090,,,text,0,",
-     "claims.csv:35: column 'metric' unknown rule 'oct2030' (test classification)"),
-    ("c99,A claim,Someone,epoch-ml-hardware,2025,chip_ratio,huawei-ascend-910c,,fp16_dense,lots,,,ratio,0.05,",
-     "claims.csv:35: column 'claimed' 'lots' is not a number (test chip_ratio)"),
+    ("c99,A claim,Someone,epoch-ai,epoch-ml-hardware,2025,chip_metric,huawei-ascend-999,,fp16_dense,1000,,,TFLOPS,0.05,",
+     "column 'subject' unknown chip 'huawei-ascend-999' (test chip_metric)"),
+    ("c99,A claim,Someone,epoch-ai,epoch-ml-hardware,2025,classification,huawei-ascend-910c,,oct2030,3A090,,,text,0,",
+     "column 'metric' unknown rule 'oct2030' (test classification)"),
+    ("c99,A claim,Someone,epoch-ai,epoch-ml-hardware,2025,chip_ratio,huawei-ascend-910c,,fp16_dense,lots,,,ratio,0.05,",
+     "column 'claimed' 'lots' is not a number (test chip_ratio)"),
 ])
 def test_claims_are_validated_like_every_fact_table(tmp_path, row, expected):
     """Battery 4: a bad subject used to pass validation and crash the claims code."""
     copy = _data_copy(tmp_path)
+    line = len((copy / "claims.csv").read_text(encoding="utf-8").splitlines()) + 1
     with (copy / "claims.csv").open("a") as stream:
         stream.write(row + "\n")
-    assert expected in "\n".join(_issues(copy))
+    assert f"claims.csv:{line}: {expected}" in "\n".join(_issues(copy))
 
 
 def test_header_only_core_table_is_an_error(tmp_path, capsys):
@@ -186,7 +187,7 @@ def test_non_utf8_bytes_are_reported_with_file_and_line(tmp_path):
     path = directory / "chips.csv"
     path.write_bytes(path.read_bytes().replace(b"Cut-down X1", b"Cut-down X1 \xff"))
     issues = _issues(directory)
-    assert issues == ["chips.csv:3: not UTF-8 (byte 0xff at position 73 of the line); save the file as UTF-8"]
+    assert issues == ["chips.csv:3: not UTF-8 (byte 0xff at position 74 of the line); save the file as UTF-8"]
 
 
 def test_a_byte_order_mark_is_named_once(tmp_path):
