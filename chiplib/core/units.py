@@ -8,7 +8,8 @@ Built on pint, with the units this collection needs added to pint's defaults:
 - bytes come from pint (``GB`` = 1e9 bytes, ``GiB`` = 2**30 bytes; ``TB/s``, ``GB/s``).
 - ``TPP``, Total Processing Performance as US export rules count it: 2 x MacTOPS x bit
   length, i.e. 1e12 bit-operations per second (Epoch AI's ``bit*OP/s`` column / 1e12).
-- ``wafer`` (a count of wafers, its own dimension: ``wafer/month``).
+- ``wafer`` (a count of wafers, its own dimension: ``wafer/month``); ``token`` and ``sample`` (what a
+  model generates or processes, each its own dimension: ``token/s``, ``sample/s``).
 - ``billion``, ``million`` and ``thousand`` as plain numbers (transistor counts, units shipped).
 
 The registry is built on first use (about 0.3 s), not on import.
@@ -30,6 +31,8 @@ _DEFINITIONS = (
     "OPS = OP / second = ops",
     "TPP = 1e12 * bit * OP / second",
     "wafer = [wafer] = wafers",
+    "token = [token] = tokens",
+    "sample = [sample] = samples",
     "wpm = wafer / month",
     "USD = [currency] = usd",
     "thousand = 1e3",

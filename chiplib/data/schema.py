@@ -44,6 +44,15 @@ CLAIM_TESTS = ("chip_metric", "chip_ratio", "tpp", "tpp_ratio", "classification"
                "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "event", "untestable")
 MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "planned_mass_production")
 SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
+#: measurements.csv: tasks, precisions, and metrics with their canonical units (totals are over ``chips``).
+MEASUREMENT_TASKS = ("training", "prefill", "decode", "inference", "kernel")
+MEASUREMENT_PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "w8a8", "w4a16", "amp")
+MEASUREMENT_METRICS = {"tokens_per_second": "token/s", "tokens_per_second_per_chip": "token/s",
+                       "samples_per_second": "sample/s", "samples_per_second_per_chip": "sample/s",
+                       "achieved_tflops": "TFLOPS", "mfu": "percent", "latency": "ms"}
+#: Grades a measurement may carry: run by someone other than the vendor, the vendor's own benchmark, or a
+#: party's estimate of what a run would give (from profile data or a simulation; ``note`` says whose).
+MEASUREMENT_BASES = ("measured", "reported", "estimate")
 #: hbm_supply.csv metrics and their canonical units.
 SUPPLY_METRICS = {"stacks": "dimensionless", "wafers_per_month": "wafer/month", "share": "percent", "revenue": "USD"}
 #: fab_estimates.csv metrics and their canonical units.
@@ -53,6 +62,8 @@ FAB_METRICS = {"wafers_per_month": "wafer/month", "yield": "percent", "dies": "d
 ESTIMATE_TABLES = {"hbm_supply": SUPPLY_METRICS, "fab_estimates": FAB_METRICS}
 NODE_MILESTONES = ("risk_production", "volume_production", "first_product")
 FACT_COLUMNS = ("metric", "value", "unit", "source_id", "basis", "preferred", "note")
+MEASUREMENT_COLUMNS = ("chip_id", "workload", "task", "precision", "batch", "sequence", "software", "chips", "system",
+                       "metric", "value", "unit", "source_id", "basis", "date", "note")
 BOOLEANS = ("true", "false")
 
 SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
@@ -111,6 +122,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("repo_activity", ("repo", "quarter", "commits", "authors", "releases", "observed"), ("repo", "quarter")),
         TableSpec("evidence", ("date", "vendor", "hardware", "software", "model", "figure", "claim", "source_id"),
                   ("source_id", "date", "model")),
+        TableSpec("measurements", MEASUREMENT_COLUMNS, ("chip_id", "workload", "task", "precision", "batch", "sequence",
+                                                        "software", "chips", "system", "metric", "source_id")),
     )
 }
 
@@ -126,7 +139,8 @@ FOREIGN_KEYS = (
     *((table, "metric", "metrics", "metric") for table in FACT_TABLES),
     *((table, "source_id", "sources", "source_id")
       for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply", "fab_estimates", "node_timeline",
-                    "lithography", "stack_matrix", "repos", "evidence")),
+                    "lithography", "stack_matrix", "repos", "evidence", "measurements")),
+    ("measurements", "chip_id", "chips", "chip_id"),
     ("repo_activity", "repo", "repos", "repo"),
     ("models", "params_source_id", "sources", "source_id"),
     ("claims", "source_id", "sources", "source_id"),
@@ -334,6 +348,24 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "figure": text(False),
             "claim": text(True),
             "source_id": text(True),
+        },
+        "measurements": {
+            "chip_id": text(True),
+            "workload": text(True),
+            "task": text(True, one_of(MEASUREMENT_TASKS)),
+            "precision": text(False, one_of(MEASUREMENT_PRECISIONS)),
+            "batch": text(False),
+            "sequence": text(False),
+            "software": text(False),
+            "chips": text(False, element(is_count, "a positive whole number")),
+            "system": text(False),
+            "metric": text(True, one_of(tuple(MEASUREMENT_METRICS))),
+            "value": text(True),
+            "unit": text(True),
+            "source_id": text(True),
+            "basis": text(True, one_of(MEASUREMENT_BASES)),
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "note": text(False),
         },
         "lithography": {
             "item": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),

@@ -217,6 +217,19 @@ def _check_estimates(raw: RawTables, table: str, metrics: dict[str, str]) -> Non
             _check_unit(raw, table, line, row.unit, canonical, f"{row.metric} is in {canonical}")
 
 
+def _check_measurements(raw: RawTables) -> None:
+    """Each measurement's value is a finite number >= 0 in a unit that converts to its metric's unit."""
+    for row in raw.frames["measurements"].itertuples(index=False):
+        line = getattr(row, LINE)
+        canonical = schema.MEASUREMENT_METRICS.get(row.metric)
+        if row.value is not None:
+            number = parse_number(row.value)
+            if number is None or not math.isfinite(number) or number < 0:
+                raw.add("measurements", line, "value", f"{row.value!r} must be a finite number >= 0")
+        if canonical is not None and row.unit is not None:
+            _check_unit(raw, "measurements", line, row.unit, canonical, f"{row.metric} is in {canonical}")
+
+
 def check(data_dir: Path) -> RawTables:
     """Read every table under ``data_dir`` and run every check; the result lists all problems found."""
     raw = RawTables()
@@ -233,6 +246,7 @@ def check(data_dir: Path) -> RawTables:
         _check_preferred(raw, table)
     for table, metrics in schema.ESTIMATE_TABLES.items():
         _check_estimates(raw, table, metrics)
+    _check_measurements(raw)
     defined = check_configs(data_dir, raw)
     check_claims(raw, defined)
     raw.issues.sort()

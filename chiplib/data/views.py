@@ -82,6 +82,23 @@ def capacity_rows(rows: pd.DataFrame, *, targets: bool = False) -> pd.DataFrame:
     return rows if targets else rows[rows["basis"] != "target"]
 
 
+def measurements(dataset: Dataset | None = None) -> pd.DataFrame:
+    """Every published measurement (``measurements.csv``) with ``value`` in its metric's canonical unit
+    (``value_published``/``unit_published`` as printed), ``chips`` as a number (NaN when not stated) and the
+    source's ``origin``; conditions a source leaves out stay empty (None)."""
+    from chiplib.core import units
+    from chiplib.data.schema import MEASUREMENT_METRICS
+
+    ds = dataset or load()
+    table = ds.tables["measurements"].rename(columns={"value": "value_published", "unit": "unit_published"})
+    table["value"] = [float(str(v).replace(",", "")) * units.factor(u, MEASUREMENT_METRICS[m])
+                      for v, u, m in zip(table["value_published"], table["unit_published"], table["metric"])]
+    table["unit"] = table["metric"].map(MEASUREMENT_METRICS)
+    table["chips"] = pd.to_numeric(table["chips"])
+    table["origin"] = table["source_id"].map(ds.sources["origin"])
+    return table.reset_index(drop=True)
+
+
 def estimate_values(rows: pd.DataFrame) -> pd.Series:
     """Every number some rows of an estimate table (``hbm_supply``, ``fab_estimates``) give: each
     estimator's value, low and high, as floats. Their minimum and maximum are the range across estimators."""

@@ -249,3 +249,39 @@ def milestone_ticks(events: pd.DataFrame):
         x=alt.X("when:T", title=None), y=alt.value(20), tooltip=["date:N", "title:N", "description:N", "source_id:N"])
     labels = ticks.mark_text(angle=320, align="left", dx=4, dy=-6, fontSize=9).encode(text="title:N")
     return (ticks + labels).properties(width=600, height=220, title="Software milestones (hover for details)")
+
+
+# ----------------------------------------------------------------------------- measured performance
+
+def peak_vs_measured(pairs: pd.DataFrame):
+    """Each matched comparison: the datasheet ratio (x) against the measured ratio (y), log-log, with the line
+    where the two agree; below it the Chinese chip delivers less than its datasheet predicts."""
+    alt = altair()
+    data = pairs.assign(label=pairs["chip_id"] + " / " + pairs["yardstick"], origins=pairs["origins"].map(", ".join))
+    low = float(min(data["peak_ratio"].min(), data["measured_ratio"].min(), 1) / 1.5)
+    high = float(max(data["peak_ratio"].max(), data["measured_ratio"].max(), 1) * 1.5)
+    scale = alt.Scale(type="log", domain=[low, high])
+    dots = alt.Chart(data).mark_point(size=80, filled=True, opacity=0.85).encode(
+        x=alt.X("peak_ratio:Q", scale=scale, title="Datasheet ratio (Chinese chip / yardstick, dense peak)"),
+        y=alt.Y("measured_ratio:Q", scale=scale, title="Measured ratio, same workload and settings"),
+        color=alt.Color("task:N", title="Task"),
+        tooltip=["label:N", "workload:N", "task:N", "precision:N", "batch:N", "sequence:N", "metric:N", "software:N",
+                 "software_yardstick:N", alt.Tooltip("peak_ratio:Q", format=".2f"),
+                 alt.Tooltip("measured_ratio:Q", format=".2f"), "origins:N"])
+    line = alt.Chart(pd.DataFrame({"x": [low, high]})).mark_line(color="grey", strokeDash=[4, 4]).encode(
+        x=alt.X("x:Q", scale=scale), y=alt.Y("x:Q", scale=scale))
+    return (line + dots).properties(width=520, height=380, title=alt.Title(
+        "Datasheet ratio against measured ratio", subtitle="Below the dashed line, less of the datasheet survives"))
+
+
+def peak_share_over_time(fractions: pd.DataFrame):
+    """Achieved share of the datasheet peak per measurement, by date, coloured by vendor, shaped by grade."""
+    alt = altair()
+    data = fractions.assign(when=pd.to_datetime(fractions["date"].str[:7], format="%Y-%m", errors="coerce"),
+                            percent=fractions["fraction"] * 100)
+    return alt.Chart(data).mark_point(size=70, filled=True).encode(
+        x=alt.X("when:T", title=None), y=alt.Y("percent:Q", title="Share of datasheet peak achieved (%)"),
+        color=alt.Color("vendor:N", title="Vendor"), shape=alt.Shape("basis:N", title="Grade"),
+        tooltip=["name:N", "workload:N", "task:N", "precision:N", "software:N", alt.Tooltip("percent:Q", format=".0f"),
+                 "how:N", "source_id:N", "basis:N"],
+    ).properties(width=560, height=320, title="Achieved share of peak by vendor and date")
