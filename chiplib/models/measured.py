@@ -107,7 +107,9 @@ def pairs(table: pd.DataFrame, wide: pd.DataFrame, chinese: set[str]) -> pd.Data
     """Every comparison between a Chinese chip's measurement and a yardstick's (a chip not in ``chinese``) under
     matching conditions: the measured ratio, the ratio of their datasheet peaks at that precision, and
     ``survives`` = measured / peak (1: the datasheet gap holds in practice; below 1: the Chinese chip delivers
-    less of its peak than the yardstick)."""
+    less of its peak than the yardstick). For MFU, a share of each chip's own peak, ``survives`` is the ratio of
+    the two MFUs and the measured ratio is that times the peak ratio (NaN where a peak is unpublished); it is
+    dropped where the same runs also give a throughput to compare directly."""
     rows = per_chip(table)
     ours, theirs = rows[rows["chip_id"].isin(chinese)], rows[~rows["chip_id"].isin(chinese)]
     result = []
@@ -118,15 +120,25 @@ def pairs(table: pd.DataFrame, wide: pd.DataFrame, chinese: set[str]) -> pd.Data
             peak_metric = PEAK_METRICS.get(a.precision or "")
             peak_a = wide.at[a.chip_id, peak_metric] if peak_metric and a.chip_id in wide.index else math.nan
             peak_b = wide.at[b.chip_id, peak_metric] if peak_metric and b.chip_id in wide.index else math.nan
-            measured = ratio(a, b)
             peak = float(peak_a) / float(peak_b) if pd.notna(peak_a) and pd.notna(peak_b) and peak_b else math.nan
+            if a.basis_metric == "mfu":  # shares of each chip's own peak: their ratio is what survives of the datasheet
+                survives = ratio(a, b)
+                measured = survives * peak
+            else:
+                measured = ratio(a, b)
+                survives = measured / peak if peak == peak and peak else math.nan
             result.append({"chip_id": a.chip_id, "yardstick": b.chip_id, "workload": a.workload, "task": a.task,
                            "precision": a.precision, "batch": a.batch, "sequence": a.sequence,
                            "metric": a.basis_metric, "software": a.software, "software_yardstick": b.software,
                            "measured_ratio": measured, "peak_ratio": peak,
-                           "survives": measured / peak if peak == peak and peak else math.nan,
+                           "survives": survives,
                            "sources": tuple(sorted({a.source_id, b.source_id})),
                            "origins": tuple(sorted({a.origin, b.origin}))})
     columns = ["chip_id", "yardstick", "workload", "task", "precision", "batch", "sequence", "metric", "software",
                "software_yardstick", "measured_ratio", "peak_ratio", "survives", "sources", "origins"]
-    return pd.DataFrame(result, columns=columns)
+    table = pd.DataFrame(result, columns=columns)
+    # A throughput measured directly beats one inferred from two MFUs (each vendor computes MFU on its own peak).
+    same = ["chip_id", "yardstick", "workload", "task", "precision", "batch", "sequence"]
+    direct = set(map(tuple, table.loc[table["metric"] != "mfu", same].astype(str).to_numpy()))
+    inferred = table["metric"].eq("mfu") & table[same].astype(str).apply(tuple, axis=1).isin(direct)
+    return table[~inferred].reset_index(drop=True)
