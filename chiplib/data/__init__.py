@@ -11,7 +11,7 @@ from chiplib.data.independence import count_origins, origins_of, without_origin
 from chiplib.data.provenance import preferred_sources, sources_for
 from chiplib.data.tables import Dataset, as_of, data_dir, facts, load
 from chiplib.data.validate import DataValidationError
-from chiplib.data.views import CONTESTED_SHARE, capacity_rows, coverage, measurements, estimate_values, specs_long, specs_wide
+from chiplib.data.views import CONTESTED_SHARE, capacity_rows, coverage, estimate_values, measurements, specs_long, specs_wide
 
 __all__ = [
     "CONTESTED_SHARE", "Dataset", "capacity_rows", "DataValidationError", "as_of", "count_origins", "coverage", "data_dir",

@@ -13,17 +13,24 @@ SOURCES = TABLES["sources.csv"] + (
     "bench-table,Benchmark results table,Bench,https://example.org/bench,2025-01,2026-11-22,dataset,analyst-co\n"
     "user-post,Issue thread,Forum,https://example.org/issue,2025-02,2026-11-22,news,analyst-co\n")
 # acme-x1 (US): 1,000 TFLOPS dense FP16; acme-x1-lite (CN): 148.
-MEASUREMENTS = """\
-chip_id,workload,task,precision,batch,sequence,software,chips,system,metric,value,unit,source_id,basis,date,note
-acme-x1,GEMM 8192,kernel,bf16,,,cuBLAS 12,1,,achieved_tflops,600,TFLOPS,bench-table,measured,2025-01,
-acme-x1-lite,GEMM 8192,kernel,bf16,,,vendor BLAS 3,1,,achieved_tflops,74,TFLOPS,bench-table,measured,2025-01,
-acme-x1,Model-7B,training,amp,256 global,2048,PyTorch 2.4,8,1 node,mfu,40,percent,bench-table,measured,2025-01,
-acme-x1,Model-7B,decode,bf16,32,in 1024 / out 1024,vLLM 0.9,8,1 node,tokens_per_second,2000,token/s,bench-table,measured,2025-01,
-acme-x1-lite,Model-7B,decode,bf16,32,in 1024 / out 1024,vLLM plugin 0.9,,,tokens_per_second_per_chip,50,token/s,user-post,measured,2025-02,Anecdotal (single user): one run
-acme-x1-lite,Model-7B,decode,bf16,1,in 1024 / out 1024,vLLM plugin 0.9,,,tokens_per_second_per_chip,20,token/s,user-post,measured,2025-02,Anecdotal (single user)
-acme-x1-lite,GEMM 8192,kernel,tf32,,,vendor BLAS 3,1,,achieved_tflops,30,TFLOPS,bench-table,measured,2025-01,No TF32 peak in the data
-acme-x1-lite,Model-7B,training,amp,256 global,2048,PyTorch 2.4 + plugin,8,1 node,mfu,20,percent,bench-table,reported,2025-01,
-"""
+MEASUREMENTS = "".join(row + "\n" for row in (
+    "chip_id,workload,task,precision,batch,sequence,software,chips,system,metric,value,unit,source_id,"
+    "basis,date,note",
+    "acme-x1,GEMM 8192,kernel,bf16,,,cuBLAS 12,1,,achieved_tflops,600,TFLOPS,bench-table,measured,2025-01,",
+    "acme-x1-lite,GEMM 8192,kernel,bf16,,,vendor BLAS 3,1,,achieved_tflops,74,TFLOPS,bench-table,measured,2025-01,",
+    "acme-x1,Model-7B,training,amp,256 global,2048,PyTorch 2.4,8,1 node,mfu,40,percent,bench-table,"
+    "measured,2025-01,",
+    "acme-x1,Model-7B,decode,bf16,32,in 1024 / out 1024,vLLM 0.9,8,1 node,tokens_per_second,2000,token/s,"
+    "bench-table,measured,2025-01,",
+    "acme-x1-lite,Model-7B,decode,bf16,32,in 1024 / out 1024,vLLM plugin 0.9,,,"
+    "tokens_per_second_per_chip,50,token/s,user-post,measured,2025-02,Anecdotal (single user): one run",
+    "acme-x1-lite,Model-7B,decode,bf16,1,in 1024 / out 1024,vLLM plugin 0.9,,,tokens_per_second_per_chip,"
+    "20,token/s,user-post,measured,2025-02,Anecdotal (single user)",
+    "acme-x1-lite,GEMM 8192,kernel,tf32,,,vendor BLAS 3,1,,achieved_tflops,30,TFLOPS,bench-table,"
+    "measured,2025-01,No TF32 peak in the data",
+    "acme-x1-lite,Model-7B,training,amp,256 global,2048,PyTorch 2.4 + plugin,8,1 node,mfu,20,percent,"
+    "bench-table,reported,2025-01,",
+))
 
 
 @pytest.fixture
@@ -66,8 +73,9 @@ def test_unlike_runs_are_refused_with_the_conditions_that_differ(ds):
 
 
 def test_bad_measurements_are_located(tmp_path):
+    training = "acme-x1,Model-7B,training,amp,256 global,2048,PyTorch 2.4,"
     bad = (MEASUREMENTS.replace("600,TFLOPS", "600,TB/s", 1).replace(",decode,bf16,1,", ",serving,bf16,1,", 1)
-           .replace("acme-x1,Model-7B,training,amp,256 global,2048,PyTorch 2.4,8,", "acme-x1,Model-7B,training,amp,256 global,2048,PyTorch 2.4,eight,"))
+           .replace(training + "8,", training + "eight,"))
     issues = check(write_tables(tmp_path / "d", sources_csv=SOURCES, measurements_csv=bad)).issues
     found = {(i.file, i.line, i.column): i.reason for i in issues}
     assert "cannot be converted to 'TFLOPS'" in found[("measurements.csv", 2, "unit")]
