@@ -113,6 +113,7 @@ CLAIM_ARGUMENTS: dict[str, dict[str, str]] = {
     "release_cadence": {"subject": "vendor", "claimed": "number"},
     "estimates": {"subject": "production estimate subject", "metric": "period", "claimed": "number"},
     "event": {"subject": "date", "metric": "keyword", "claimed": "number"},
+    "measured_ratio": {"subject": "chip", "subject_b": "chip", "metric": "task group", "claimed": "number"},
     "untestable": {},
 }
 
@@ -131,6 +132,7 @@ def check_claims(raw: RawTables, defined: dict[str, set[str] | None]) -> None:
         "system metric": set(SYSTEM_CLAIM_METRICS), "rule": defined["rules"], "HBM scenario": defined["hbm_scenarios"],
         "vendor": _known(raw, "chips", "vendor"), "production estimate subject": _known(raw, "fab_estimates", "subject"),
         "period": _known(raw, "fab_estimates", "period"), "date": None, "keyword": None,
+        "task group": set(schema.MEASUREMENT_TASK_GROUPS),
     }
     for row in raw.frames["claims"].itertuples(index=False):
         line = getattr(row, LINE)

@@ -41,11 +41,15 @@ STACK_STATUSES = ("available", "partial", "announced", "none")
 CUDA_APPROACHES = ("own API", "API mimicry", "translation", "binary compatibility")
 #: Tests the claims ledger may name (chiplib.models.claims.TESTS; a test keeps the two in step).
 CLAIM_TESTS = ("chip_metric", "chip_ratio", "tpp", "tpp_ratio", "classification", "system_total", "system_ratio",
-               "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "event", "untestable")
+               "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "event", "measured_ratio",
+               "untestable")
 MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "planned_mass_production")
 SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
 #: measurements.csv: tasks, precisions, and metrics with their canonical units (totals are over ``chips``).
 MEASUREMENT_TASKS = ("training", "prefill", "decode", "inference", "kernel")
+#: Task groups a report or claim may select.
+MEASUREMENT_TASK_GROUPS = {"all": MEASUREMENT_TASKS, "training": ("training",),
+                           "inference": ("prefill", "decode", "inference"), "kernel": ("kernel",)}
 MEASUREMENT_PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "w8a8", "w4a16", "amp")
 MEASUREMENT_METRICS = {"tokens_per_second": "token/s", "tokens_per_second_per_chip": "token/s",
                        "samples_per_second": "sample/s", "samples_per_second_per_chip": "sample/s",

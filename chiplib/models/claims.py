@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chiplib import data
-from chiplib.models import export_controls, hbm, roadmaps, systems
+from chiplib.models import export_controls, hbm, measured, roadmaps, systems
 
 VERDICTS = ("supported", "partly", "contradicted", "contested", "unverified", "not testable")
 
@@ -238,6 +238,21 @@ def event(ds: data.Dataset, row) -> Evaluation:
                       "; ".join(f"{d}: {t}" for d, t in zip(hits["date"], hits["title"])))
 
 
+def measured_ratio(ds: data.Dataset, row) -> Evaluation:
+    """Delivered performance of chip ``subject`` over chip ``subject_b`` in task group ``metric``: the median
+    ratio of their measurements under matching conditions (:func:`chiplib.models.measured.pairs`)."""
+    table = data.measurements(ds)
+    table = table[table["task"].isin(measured.TASK_GROUPS[row.metric]) & table["chip_id"].isin([row.subject, row.subject_b])]
+    pairs = measured.pairs(table, data.specs_wide(ds), {row.subject})
+    pairs = pairs[pairs["yardstick"] == row.subject_b]
+    if pairs.empty:
+        return _nan(f"no {row.metric} measurements of {row.subject} and {row.subject_b} under matching conditions")
+    value = float(pairs["measured_ratio"].median())
+    each = tuple((float(r), "+".join(s)) for r, s in zip(pairs["measured_ratio"], pairs["sources"]))
+    return Evaluation(value, tuple(sorted({s for row_sources in pairs["sources"] for s in row_sources})),
+                      f"{len(pairs)} matched {row.metric} comparison(s): median {value:.2f}x", alternatives=each)
+
+
 def untestable(ds: data.Dataset, row) -> Evaluation:
     """A claim no public data in the collection can test (the note says why)."""
     return _nan(row.note or "not testable with public data")
@@ -247,7 +262,8 @@ TESTS: dict[str, Callable[[data.Dataset, object], Evaluation]] = {
     "chip_metric": chip_metric, "chip_ratio": chip_ratio, "tpp": tpp_value, "tpp_ratio": tpp_ratio,
     "classification": classification, "system_total": system_total, "system_ratio": system_ratio,
     "hbm_accelerators": hbm_accelerators, "generations_behind": generations_behind,
-    "release_cadence": release_cadence, "estimates": estimates, "event": event, "untestable": untestable,
+    "release_cadence": release_cadence, "estimates": estimates, "event": event, "measured_ratio": measured_ratio,
+    "untestable": untestable,
 }
 
 

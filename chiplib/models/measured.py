@@ -17,6 +17,8 @@ import math
 
 import pandas as pd
 
+from chiplib.data.schema import MEASUREMENT_TASK_GROUPS
+
 #: Conditions two measurements must share before their ratio means anything.
 CONDITIONS = ("workload", "task", "precision", "batch", "sequence")
 #: Datasheet peak (chip_specs metric) for a measured precision; tf32 has no dense-peak metric in the data.
@@ -26,9 +28,8 @@ PEAK_METRICS = {"fp32": "fp32", "fp16": "fp16_dense", "bf16": "fp16_dense", "amp
 PER_CHIP = {"tokens_per_second": "tokens_per_second_per_chip", "samples_per_second": "samples_per_second_per_chip"}
 #: Metrics where less is better (a ratio of two is inverted so that > 1 always means "faster").
 LOWER_IS_BETTER = ("latency",)
-#: Task groups the report's variants select.
-TASK_GROUPS = {"all": ("training", "prefill", "decode", "inference", "kernel"), "training": ("training",),
-               "inference": ("prefill", "decode", "inference"), "kernel": ("kernel",)}
+#: Task groups the report's variants and the claims ledger select.
+TASK_GROUPS = MEASUREMENT_TASK_GROUPS
 
 
 class MeasurementError(ValueError):
