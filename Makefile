@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test test-fast lint reports lab validate docs notebooks refresh bench clean
+.PHONY: setup test test-fast lint reports release lab validate docs notebooks refresh bench clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,10 @@ validate: $(STAMP)
 reports: $(STAMP)
 	$(BIN)/chiplib validate
 	$(BIN)/chiplib build
+
+# A versioned archive of the data and the built reports, with its SHA-256 manifest, in dist/.
+release: reports
+	$(BIN)/chiplib release
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -5,6 +5,7 @@
     chiplib claims              every claim's verdict, claimant origin and the independent evidence behind it
     chiplib export-controls     TPP, performance density and classification under a rule version
     chiplib build               render the reports in notebooks/reports.yaml
+    chiplib release             write the versioned data and reports archive to dist/
     chiplib --version
 """
 
@@ -87,6 +88,18 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from chiplib.build.release import ReleaseError, release
+
+    try:
+        target = release(Path(args.out), Path(args.reports), Path(args.data_dir) if args.data_dir else None)
+    except ReleaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {target} and {target.name}.sha256")
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from chiplib.build import BuildError, BuildInterrupted, PlanError, build, parse_overrides
 
@@ -147,10 +160,23 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+class _Version(argparse.Action):
+    """``--version``: the code version and the data version with its as-of date (of ``--data-dir`` when given
+    before it, else ``$CHIPLIB_DATA`` or the repository's data)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from chiplib.data.tables import data_dir, version
+
+        folder = Path(namespace.data_dir).resolve() if getattr(namespace, "data_dir", None) else data_dir()
+        number, as_of = version(folder)
+        print(f"chiplib {__version__}; data {number} (as of {as_of or 'unknown'})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chiplib", description="Sourced data and models on China's AI accelerators.")
-    parser.add_argument("--version", action="version", version=f"chiplib {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the code and data versions and exit")
     parser.add_argument("--data-dir", metavar="DIR", default=None,
                         help="data directory (default: $CHIPLIB_DATA or the repository's data/)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -183,6 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="pick the rule in force on this date (default: the data's as-of date, the newest source access date)")
     export.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
     export.set_defaults(func=cmd_export_controls)
+
+    release = commands.add_parser(
+        "release", help="write the versioned, reproducible data and reports archive",
+        description="Write dist/chiplib-data-<version>.tar.gz (data, datapackage, licence, change log, built reports, "
+                    "figures.csv) and its SHA-256 manifest; the same files always give the same bytes.")
+    release.add_argument("--out", metavar="DIR", default="dist", help="output folder (default: dist/)")
+    release.add_argument("--reports", metavar="DIR", default="reports", help="built reports (default: reports/)")
+    release.set_defaults(func=cmd_release)
 
     build = commands.add_parser(
         "build", help="render the reports listed in notebooks/reports.yaml into reports/",

@@ -23,9 +23,9 @@ acme,Acme,vendor,https://example.com/
 analyst-co,Analyst Co,analyst firm,https://example.org/
 """,
     "sources.csv": """\
-source_id,title,publisher,url,published,accessed,kind,origin
-vendor-sheet,Accelerator X datasheet,Vendor,https://example.com/x.pdf,2024-03-01,2026-11-22,datasheet,acme
-analyst-note,"Teardown of X, with estimates",Analyst,https://example.org/note,2024-05,2026-11-22,analysis,analyst-co
+source_id,title,publisher,url,published,accessed,kind,origin,licence
+vendor-sheet,Accelerator X datasheet,Vendor,https://example.com/x.pdf,2024-03-01,2026-11-22,datasheet,acme,
+analyst-note,"Teardown of X, with estimates",Analyst,https://example.org/note,2024-05,2026-11-22,analysis,analyst-co,
 """,
     "chips.csv": """\
 chip_id,vendor,name,country,status,year,variant_of,market,flagship,notes

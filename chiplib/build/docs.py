@@ -3,7 +3,8 @@
 ``python -m chiplib.build.docs`` (or ``make docs``) rewrites the coverage table in ``data/README.md``
 (between ``<!-- coverage:start -->`` and ``<!-- coverage:end -->``) and the map of reports in
 ``README.md`` (between ``<!-- reports:start -->`` and ``<!-- reports:end -->``, from
-``notebooks/reports.yaml`` and each report module's ``answer``); a test fails when either is stale.
+``notebooks/reports.yaml`` and each report module's ``answer``), and writes ``data/datapackage.json``
+(:mod:`chiplib.build.datapackage`); a test fails when any of them is stale.
 """
 
 from __future__ import annotations
@@ -71,9 +72,13 @@ def render_map(text: str) -> str:
 
 
 def main() -> None:
+    from chiplib.build import datapackage
+
     README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
     MAP_README.write_text(render_map(MAP_README.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"updated {README} and {MAP_README}")
+    package = README.parent / datapackage.FILE
+    package.write_text(datapackage.text(README.parent), encoding="utf-8")
+    print(f"updated {README}, {MAP_README} and {package}")
 
 
 if __name__ == "__main__":

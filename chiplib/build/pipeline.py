@@ -52,23 +52,27 @@ class BuildError(RuntimeError):
     """The build cannot go on (e.g. the reports folder cannot be written, or another build holds it)."""
 
 
-def figures_table(results: list[Result], order: dict[str, tuple[int, int]] | None = None) -> str:
-    """``reports/figures.csv``: report, variant, figure_id, label, value, unit, sources (space-separated),
-    in plan order (each report's first variant first) when ``order`` is given."""
+def figures_table(results: list[Result], order: dict[str, tuple[int, int]] | None = None,
+                  origins: dict[str, str] | None = None) -> str:
+    """``reports/figures.csv``: report, variant, figure_id, label, value, unit, sources and the independent
+    origins behind them (both space-separated; ``origins`` maps source id to origin), in plan order (each
+    report's first variant first) when ``order`` is given."""
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["report", "variant", "figure_id", "label", "value", "unit", "sources"])
+    writer.writerow(["report", "variant", "figure_id", "label", "value", "unit", "sources", "origins"])
     for result in sorted(results, key=lambda r: (order or {}).get(r.job.key, (0, 0)) + (r.job.key,)):
         for fig in result.figures:
             writer.writerow([result.job.report, result.job.variant, fig["figure_id"], fig["label"],
-                             "" if fig["value"] is None else fig["value"], fig["unit"], " ".join(fig["sources"])])
+                             "" if fig["value"] is None else fig["value"], fig["unit"], " ".join(fig["sources"]),
+                             " ".join(sorted({(origins or {}).get(s, "") for s in fig["sources"]} - {""}))])
     return buffer.getvalue()
 
 
-def index_page(results: list[Result], reports: list[dict], built: str, data_hash: str) -> str:
+def index_page(results: list[Result], reports: list[dict], built: str, data_hash: str,
+               data_version: tuple[str, str] = ("unversioned", "")) -> str:
     """``reports/index.html``: every report and variant with its question, headline figures and build date."""
     import jinja2
 
@@ -83,7 +87,8 @@ def index_page(results: list[Result], reports: list[dict], built: str, data_hash
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=True)
     return env.get_template("index.html.j2").render(
-        reports=[r for r in reports if r["name"] in by_report], variants=by_report, built=built, data_hash=data_hash)
+        reports=[r for r in reports if r["name"] in by_report], variants=by_report, built=built, data_hash=data_hash,
+        data_version=data_version[0], as_of=data_version[1])
 
 
 def _remove_orphans(out: Path, reports: list[dict]) -> list[str]:
@@ -134,7 +139,7 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
         print(f"{plan} lists no reports: nothing to build")
         return 0
     directory = Path(data_dir).resolve() if data_dir else data.data_dir()
-    data.load(directory)  # raises DataValidationError (exit 1) before any kernel starts
+    dataset = data.load(directory)  # raises DataValidationError (exit 1) before any kernel starts
     with _environment(CHIPLIB_DATA=str(directory)):  # parameter choices come from the same data
         selected = plan_jobs(reports, only, overrides, plan.parent)
     try:
@@ -145,7 +150,7 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
             if note:
                 print(note)
             sweep_leftovers(out)
-            return _build_locked(reports, selected, out, directory, force, overrides, jobs, executor, progress, plan,
+            return _build_locked(reports, selected, out, dataset, force, overrides, jobs, executor, progress, plan,
                                  cell_timeout)
     except BuildBusy as exc:
         raise BuildError(str(exc)) from None
@@ -153,6 +158,16 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
         where = exc.filename or out
         raise BuildError(f"cannot write the reports: {where}: {exc.strerror or exc}; "
                          "the reports already in place were left as they were") from None
+
+
+def _code_version() -> str:
+    """The installed chiplib version (the package root is above the build layer, so it is not imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chiplib")
+    except PackageNotFoundError:
+        return "0.0.0+unknown"
 
 
 @contextmanager
@@ -170,13 +185,15 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _build_locked(reports: list[dict], selected: list[Job], out: Path, directory: Path, force: bool,
+def _build_locked(reports: list[dict], selected: list[Job], out: Path, dataset: data.Dataset, force: bool,
                   overrides: dict[str, Any] | None, jobs: int | None, executor: Executor | None, progress: bool,
                   plan: Path, cell_timeout: int) -> int:
-    shared = shared_inputs_hash(directory)
+    shared = shared_inputs_hash(dataset.directory)
+    origins = dataset.sources["origin"].to_dict()
     stage_of = {r["name"]: int(r.get("stage", 1)) for r in reports}
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # the banner: the only clock read
-    banner = f"Built {built} from data {shared[:12]} with chiplib"
+    number, as_of = data.version(dataset.directory)
+    banner = f"Data version {number} (as of {as_of}) · content {shared[:12]} · built {built} with chiplib {_code_version()}"
     results: list[Result] = []
     failures: list[str] = []
     all_results: list[Result] = []
@@ -202,8 +219,8 @@ def _build_locked(reports: list[dict], selected: list[Job], out: Path, directory
             (out / "_failed" / f"{result.job.report}--{result.job.variant}.ipynb").unlink(missing_ok=True)
         # variants not rebuilt (--only) or failed keep their last good report and figures
         all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-        rotated |= _write_figures(out, figures_table(all_results, order), rotate=not rotated)
-    write_atomic(out / "index.html", index_page(all_results, reports, built, shared[:12]))
+        rotated |= _write_figures(out, figures_table(all_results, order, origins), rotate=not rotated)
+    write_atomic(out / "index.html", index_page(all_results, reports, built, shared[:12], (number, as_of)))
     removed = _remove_orphans(out, reports)
     fresh_count = sum(1 for r in results if not r.cached)
     print(f"{fresh_count} built, {sum(1 for r in results if r.cached)} unchanged (cached), {len(failures)} failed "

@@ -94,7 +94,8 @@ TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
         TableSpec("origins", ("origin_id", "name", "kind", "url"), ("origin_id",)),
-        TableSpec("sources", ("source_id", "title", "publisher", "url", "published", "accessed", "kind", "origin"),
+        TableSpec("sources", ("source_id", "title", "publisher", "url", "published", "accessed", "kind", "origin",
+                              "licence"),
                   ("source_id",)),
         TableSpec("chips", ("chip_id", "vendor", "name", "country", "status", "year", "variant_of", "market", "flagship",
                             "notes"),
@@ -211,6 +212,7 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "accessed": text(True, element(is_full_date, "a date (YYYY-MM-DD)")),
             "kind": text(True, one_of(SOURCE_KINDS)),
             "origin": text(True),
+            "licence": text(False, pattern(r"^[A-Za-z0-9.+-]+$", "an SPDX licence id (CC-BY-4.0, Apache-2.0 ...)")),
         },
         "chips": {
             "chip_id": text(True, pattern(SLUG, "a lowercase slug (letters, digits, '-', '.')")),

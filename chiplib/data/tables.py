@@ -102,6 +102,31 @@ def as_of(dataset: Dataset | None = None) -> str:
     return str(ds.sources["accessed"].max())
 
 
+#: The data change log; its newest ``## <version> (<date>)`` heading is the data version.
+CHANGELOG = "CHANGELOG.md"
+
+
+def version(directory: Path | str | None = None) -> tuple[str, str]:
+    """The data version and its as-of date, read without validating the tables (fast enough for
+    ``chiplib --version``): the newest heading of ``CHANGELOG.md``, and the newest access date in
+    ``sources.csv`` (as :func:`as_of`). ``("unversioned", "")`` parts when a file is missing."""
+    import csv
+    import re
+
+    folder = Path(directory) if directory is not None else data_dir()
+    number = "unversioned"
+    log = folder / CHANGELOG
+    if log.exists():
+        found = re.search(r"^## (\S+)", log.read_text(encoding="utf-8"), flags=re.MULTILINE)
+        number = found.group(1) if found else number
+    newest = ""
+    sources = folder / "sources.csv"
+    if sources.exists():
+        with sources.open(encoding="utf-8", newline="") as stream:
+            newest = max((row.get("accessed") or "" for row in csv.DictReader(stream)), default="")
+    return number, newest
+
+
 def facts(table: str, dataset: Dataset | None = None) -> pd.DataFrame:
     """A long facts table (``system_specs``, ``hbm_specs`` ...) typed like the chip specs view:
     ``value`` in the metric's canonical unit, published value and unit kept, ``preferred`` boolean."""

@@ -65,20 +65,26 @@ def selected(table: pd.DataFrame, selection: str, dataset: data.Dataset | None =
     return table if country is None else table[table["country"] == country]
 
 
-def headline(table: pd.DataFrame, rule_obj: Rule, dataset: data.Dataset | None = None) -> dict[str, float]:
-    """Counts a reader asks first, from a :func:`classify_all` table (all chips)."""
+def counted(table: pd.DataFrame, rule_obj: Rule, dataset: data.Dataset | None = None) -> dict[str, list[str]]:
+    """The chips behind each headline count, from a :func:`classify_all` table (all chips): a figure cites
+    only the sources of the chips it counts."""
     ds = dataset or data.load()
     chinese = table[ds.chips.loc[table.index, "country"] == "CN"]
-    parts = [c for c in china_parts(ds) if c in table.index]
+    parts = table.loc[[c for c in china_parts(ds) if c in table.index]]
     moves = sensitivity(rule_obj.rule_id, dataset=ds)
     return {
-        "chinese_chips": len(chinese),
-        "chinese_controlled": int((chinese["controlled"] == True).sum()),  # noqa: E712 (None = unknown)
-        "chinese_unknown": int((chinese["result"] == "unknown").sum()),
-        "china_parts_controlled": int((table.loc[parts, "controlled"] == True).sum()),  # noqa: E712
-        "china_parts": len(parts),
-        "chips_moved_by_contested_figures": int(moves.loc[moves["moves"], "chip_id"].nunique()),
+        "chinese_chips": list(chinese.index),
+        "chinese_controlled": list(chinese.index[chinese["controlled"] == True]),  # noqa: E712 (None = unknown)
+        "chinese_unknown": list(chinese.index[chinese["result"] == "unknown"]),
+        "china_parts_controlled": list(parts.index[parts["controlled"] == True]),  # noqa: E712
+        "china_parts": list(parts.index),
+        "chips_moved_by_contested_figures": sorted(set(moves.loc[moves["moves"], "chip_id"])),
     }
+
+
+def headline(table: pd.DataFrame, rule_obj: Rule, dataset: data.Dataset | None = None) -> dict[str, float]:
+    """Counts a reader asks first, from a :func:`classify_all` table (all chips)."""
+    return {name: len(chips) for name, chips in counted(table, rule_obj, dataset).items()}
 
 
 def summary(counts: dict[str, float], rule_obj: Rule) -> str:
@@ -101,20 +107,26 @@ def answer(rule: str = IN_FORCE, as_of: str = "2026-11-22", selection: str = "al
     ds = dataset or data.load()
     active = resolve_rule(rule, as_of)
     everything = classify_all(active.rule_id, ds)
-    counts = headline(everything, active, ds)
-    spec_sources = data.preferred_sources(everything.index, INPUT_METRICS, ds)
+    chips = counted(everything, active, ds)
+    counts = {name: len(ids) for name, ids in chips.items()}
+
+    def cited(name: str) -> list[str]:
+        return data.preferred_sources(chips[name], INPUT_METRICS, ds)
+
     heading = md("**{name}** ({rule_id}, effective {effective}). {summary}", name=active.name, rule_id=active.rule_id,
                  effective=active.effective, summary=active.summary)
     return Brief((heading, summary(counts, active)), (
         figure("rule", "Rule version applied", active.rule_id, sources=active.sources),
         figure("chinese_controlled", "Chinese accelerators meeting a controlled threshold", counts["chinese_controlled"],
-               "chips", [*active.sources, *spec_sources]),
+               "chips", [*active.sources, *cited("chinese_controlled")]),
         figure("chinese_unknown", "Chinese accelerators the published figures cannot classify", counts["chinese_unknown"],
-               "chips", spec_sources),
+               "chips", [*active.sources, *cited("chinese_unknown")]),
         figure("china_parts_controlled", "NVIDIA/AMD China parts needing a licence", counts["china_parts_controlled"],
-               "chips", [*active.sources, *spec_sources]),
+               "chips", [*active.sources, *cited("china_parts_controlled")]),
         figure("chips_moved_by_contested_figures", "Chips whose classification a contested figure changes",
-               counts["chips_moved_by_contested_figures"], "chips", spec_sources),
+               counts["chips_moved_by_contested_figures"], "chips",
+               [*active.sources, *data.specs_long(ds).loc[lambda t: t["chip_id"].isin(
+                   chips["chips_moved_by_contested_figures"]) & t["metric"].isin(INPUT_METRICS), "source_id"]]),
     ))
 
 

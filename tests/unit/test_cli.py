@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+import tarfile
 
 from conftest import TABLES, write_tables
 
 import chiplib
+from chiplib import data
 from chiplib.cli import main
 
 
@@ -51,10 +54,38 @@ def test_commands_on_broken_data_fail_cleanly(tmp_path, capsys):
     assert "chips.csv:2: column 'country'" in capsys.readouterr().err
 
 
+def test_release_is_byte_identical_when_built_twice(tables, tmp_path, capsys):
+    """Two releases of the same files are the same bytes (fixed names, order, owners and timestamps), and the
+    manifest lists every member with its digest."""
+    (tables / "CHANGELOG.md").write_text("# Changes\n\n## 2026.1.0 (2026-11-22)\n", encoding="utf-8")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for name, text in (("index.html", "<p>index</p>"), ("landscape--vs-h100.html", "<p>r</p>"),
+                       ("figures.csv", "report,variant\n")):
+        (reports / name).write_text(text, encoding="utf-8")
+    digests = []
+    for out in (tmp_path / "one", tmp_path / "two"):
+        assert main(["--data-dir", str(tables), "release", "--out", str(out), "--reports", str(reports)]) == 0
+        archive = out / "chiplib-data-2026.1.0.tar.gz"
+        digests.append(hashlib.sha256(archive.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+    manifest = (tmp_path / "one" / "chiplib-data-2026.1.0.tar.gz.sha256").read_text(encoding="utf-8").splitlines()
+    assert manifest[-1] == f"{digests[0]}  chiplib-data-2026.1.0.tar.gz"
+    assert any(line.endswith("  chiplib-data-2026.1.0/data/chip_specs.csv") for line in manifest)
+    assert any(line.endswith("  chiplib-data-2026.1.0/reports/figures.csv") for line in manifest)
+    with tarfile.open(tmp_path / "one" / "chiplib-data-2026.1.0.tar.gz") as tar:
+        assert {m.mtime for m in tar.getmembers()} == {1795305600}             # 2026-11-22 00:00 UTC
+    assert main(["--data-dir", str(tables), "release", "--out", str(tmp_path / "x"), "--reports",
+                 str(tmp_path / "none")]) == 1
+    assert "run `make reports` first" in capsys.readouterr().err
+
+
 def test_installed_entry_point_version_and_help():
     run = subprocess.run([sys.executable, "-m", "chiplib.cli", "--version"], capture_output=True, text=True)
-    assert run.returncode == 0 and run.stdout.strip() == f"chiplib {chiplib.__version__}"
-    for args in (["--help"], ["validate", "--help"], ["chips", "--help"], ["build", "--help"]):
+    number, as_of = data.version()
+    assert run.returncode == 0 and run.stdout.strip() == f"chiplib {chiplib.__version__}; data {number} (as of {as_of})"
+    for args in (["--help"], ["validate", "--help"], ["chips", "--help"], ["build", "--help"], ["claims", "--help"],
+                 ["release", "--help"]):
         run = subprocess.run([sys.executable, "-m", "chiplib.cli", *args], capture_output=True, text=True)
         assert run.returncode == 0 and "usage: chiplib" in run.stdout
     run = subprocess.run([sys.executable, "-m", "chiplib.cli", "frobnicate"], capture_output=True, text=True)

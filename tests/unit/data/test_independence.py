@@ -6,7 +6,7 @@ from chiplib import data
 from tests.conftest import TABLES, write_tables
 
 #: A third page that only relays the analyst's teardown: a new source, not a new origin.
-RELAY = "relay-blog,Blog rewrite of the teardown,Blog,https://example.net/x,2024-06,2026-11-22,news,analyst-co\n"
+RELAY = "relay-blog,Blog rewrite of the teardown,Blog,https://example.net/x,2024-06,2026-11-22,news,analyst-co,\n"
 RELAY_ROW = "acme-x1,fp16_dense,0.9,PFLOPS,relay-blog,estimate,false,Relays the analyst's estimate\n"
 
 

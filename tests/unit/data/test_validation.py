@@ -92,7 +92,7 @@ def test_duplicate_row_names_the_first_occurrence(tmp_path):
 
 
 def test_duplicate_source_id(tmp_path):
-    sources = SOURCES + "vendor-sheet,Other,Other,https://example.net,,2026-11-22,news,acme\n"
+    sources = SOURCES + "vendor-sheet,Other,Other,https://example.net,,2026-11-22,news,acme,\n"
     issue = only(issues_for(tmp_path, sources_csv=sources))
     assert (issue.line, issue.column) == (4, "source_id") and "first given on line 2" in issue.reason
 
@@ -114,7 +114,7 @@ def test_two_preferred_rows(tmp_path):
 def test_missing_required_column(tmp_path):
     sources = "\n".join(",".join(line.split(",")[:-1]) for line in SOURCES.splitlines()) + "\n"
     issues = issues_for(tmp_path, sources_csv=sources)
-    assert DataIssue("sources.csv", 1, "origin", "required column is missing") in issues
+    assert DataIssue("sources.csv", 1, "licence", "required column is missing") in issues
 
 
 def test_unknown_column(tmp_path):

@@ -68,9 +68,9 @@ def test_figure_changes_between_builds():
 _ORIGINS = ("origin_id,name,kind,url\nacme,Acme,vendor,https://example.com/\n"
             "analyst-co,Analyst Co,analyst firm,https://example.org/\nrival,Rival Research,analyst firm,https://example.net/\n"
             "paper,The Paper,press,https://example.info/\n")
-_EXTRA_SOURCES = ("relay-blog,Blog rewrite of the teardown,Blog,https://example.net/x,2024-06,2026-11-22,news,analyst-co\n"
-                  "rival-note,Rival note,Rival,https://example.net/r,2025-01,2026-11-22,analysis,rival\n"
-                  "paper-story,Story,The Paper,https://example.info/s,2025-02,2026-11-22,news,paper\n")
+_EXTRA_SOURCES = ("relay-blog,Blog rewrite of the teardown,Blog,https://example.net/x,2024-06,2026-11-22,news,analyst-co,\n"
+                  "rival-note,Rival note,Rival,https://example.net/r,2025-01,2026-11-22,analysis,rival,\n"
+                  "paper-story,Story,The Paper,https://example.info/s,2025-02,2026-11-22,news,paper,\n")
 _EXTRA_SPECS = "acme-x1,fp16_dense,0.9,PFLOPS,relay-blog,estimate,false,Relays the analyst\n"
 _ESTIMATES = ("subject,period,metric,value,low,high,unit,source_id,basis,note\n"
               "x-output,2025,units,100000,,,,analyst-note,estimate,\n"

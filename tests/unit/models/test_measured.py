@@ -10,8 +10,8 @@ from chiplib.models import measured
 from tests.conftest import TABLES, write_tables
 
 SOURCES = TABLES["sources.csv"] + (
-    "bench-table,Benchmark results table,Bench,https://example.org/bench,2025-01,2026-11-22,dataset,analyst-co\n"
-    "user-post,Issue thread,Forum,https://example.org/issue,2025-02,2026-11-22,news,analyst-co\n")
+    "bench-table,Benchmark results table,Bench,https://example.org/bench,2025-01,2026-11-22,dataset,analyst-co,\n"
+    "user-post,Issue thread,Forum,https://example.org/issue,2025-02,2026-11-22,news,analyst-co,\n")
 # acme-x1 (US): 1,000 TFLOPS dense FP16; acme-x1-lite (CN): 148.
 MEASUREMENTS = "".join(row + "\n" for row in (
     "chip_id,workload,task,precision,batch,sequence,software,chips,system,metric,value,unit,source_id,"
