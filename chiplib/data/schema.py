@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SOURCE_KINDS = (
     "datasheet", "vendor", "government", "analysis", "news", "filing", "paper", "dataset", "documentation",
 )
-CHIP_STATUSES = ("shipping", "announced", "roadmap", "rumoured", "discontinued")
+CHIP_STATUSES = ("shipping", "announced", "roadmap", "rumoured", "discontinued", "cancelled")
 #: Status groups, the one vocabulary every model and report uses: parts that reached customers, parts a
 #: vendor has announced or put on a roadmap, and those plus parts only rumoured.
 SHIPPED = ("shipping", "discontinued")
@@ -57,6 +57,10 @@ MEASUREMENT_METRICS = {"tokens_per_second": "token/s", "tokens_per_second_per_ch
 #: Grades a measurement may carry: run by someone other than the vendor, the vendor's own benchmark, or a
 #: party's estimate of what a run would give (from profile data or a simulation; ``note`` says whose).
 MEASUREMENT_BASES = ("measured", "reported", "estimate")
+#: deployments.csv: what a model run on Chinese accelerators did.
+DEPLOYMENT_ROLES = ("pre-training", "post-training", "inference")
+#: measures.csv: kinds of government measure on AI chips.
+MEASURE_KINDS = ("ban", "pause", "approval", "procurement-list", "subsidy", "guidance", "investigation", "tariff")
 #: hbm_supply.csv metrics and their canonical units.
 SUPPLY_METRICS = {"stacks": "dimensionless", "wafers_per_month": "wafer/month", "share": "percent", "revenue": "USD"}
 #: fab_estimates.csv metrics and their canonical units.
@@ -127,6 +131,10 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("repo_activity", ("repo", "quarter", "commits", "authors", "releases", "observed"), ("repo", "quarter")),
         TableSpec("evidence", ("date", "vendor", "hardware", "software", "model", "figure", "claim", "source_id"),
                   ("source_id", "date", "model")),
+        TableSpec("deployments", ("model", "organisation", "date", "chip_id", "role", "scale", "source_id", "basis",
+                                  "note"), ("model", "organisation", "role", "chip_id", "source_id")),
+        TableSpec("measures", ("date", "jurisdiction", "measure", "title", "description", "conditions", "subject",
+                               "source_id", "basis", "note"), ("date", "title")),
         TableSpec("measurements", MEASUREMENT_COLUMNS, ("chip_id", "workload", "task", "precision", "batch", "sequence",
                                                         "software", "chips", "system", "metric", "source_id")),
     )
@@ -144,7 +152,8 @@ FOREIGN_KEYS = (
     *((table, "metric", "metrics", "metric") for table in FACT_TABLES),
     *((table, "source_id", "sources", "source_id")
       for table in (*FACT_TABLES, "events", "hbm_milestones", "hbm_supply", "fab_estimates", "node_timeline",
-                    "lithography", "stack_matrix", "repos", "evidence", "measurements")),
+                    "lithography", "stack_matrix", "repos", "evidence", "measurements", "deployments", "measures")),
+    ("deployments", "chip_id", "chips", "chip_id"),
     ("measurements", "chip_id", "chips", "chip_id"),
     ("repo_activity", "repo", "repos", "repo"),
     ("models", "params_source_id", "sources", "source_id"),
@@ -354,6 +363,29 @@ def pandera_schema(table: str) -> "pa.DataFrameSchema":
             "figure": text(False),
             "claim": text(True),
             "source_id": text(True),
+        },
+        "deployments": {
+            "model": text(True),
+            "organisation": text(True),
+            "date": text(False, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "chip_id": text(False),
+            "role": text(True, one_of(DEPLOYMENT_ROLES)),
+            "scale": text(False),
+            "source_id": text(True),
+            "basis": text(True, one_of(BASES)),
+            "note": text(False),
+        },
+        "measures": {
+            "date": text(True, element(is_partial_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+            "jurisdiction": text(True, pattern(COUNTRY, "a two-letter ISO country code")),
+            "measure": text(True, one_of(MEASURE_KINDS)),
+            "title": text(True),
+            "description": text(True),
+            "conditions": text(False),
+            "subject": text(False),
+            "source_id": text(True),
+            "basis": text(True, one_of(BASES)),
+            "note": text(False),
         },
         "measurements": {
             "chip_id": text(True),
