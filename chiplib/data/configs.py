@@ -110,6 +110,18 @@ _TEST = _mapping({"result": {"type": "string"}, "controlled": {"type": "boolean"
                  ("result", "controlled", "reason", "when"))
 _TESTS = {"type": "array", "items": {"anyOf": [_TEST, {"$ref": "#/$defs/tests"}]}}
 
+#: What a rule's condition binds: the item, the exporter, the recipient, each shipment or the transaction.
+CONDITION_SUBJECTS = ("item", "exporter", "recipient", "shipment", "transaction")
+_CONDITION = _mapping({"id": {"type": "string", "pattern": r"^C[0-9]+$"}, "text": {"type": "string"},
+                       "applies_to": {"enum": list(CONDITION_SUBJECTS)}, "source_id": {"type": "string"}},
+                      ("id", "text", "applies_to", "source_id"))
+_TARIFF = _mapping({"tariff_id": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}, "name": {"type": "string"},
+                    "rate_percent": {"type": "number", "minimum": 0},
+                    "effective": {"type": ["string", "null"], "format": "date"}, "applies_to": {"type": "string"},
+                    "when": {"type": ["array", "object", "null"]}, "exemptions": _STRINGS,
+                    "basis": {"enum": ["reported", "target"]}, "sources": {**_STRINGS, "minItems": 1}},
+                   ("tariff_id", "name", "rate_percent", "effective", "applies_to", "when", "basis", "sources"))
+
 _FAB_INPUT = {"anyOf": [_RANGE, {"type": "null"},
                         {**_mapping({"from": {"type": "string"}, "scenario": {"type": "string"},
                                   "targets": {"type": "boolean"}}),
@@ -122,11 +134,13 @@ SCHEMAS: dict[str, dict] = {
         **_mapping({
             "china_parts": _STRINGS,
             "tests": {"type": "object", "additionalProperties": {"$ref": "#/$defs/tests"}},
+            "tariffs": {"type": "array", "items": _TARIFF},
             "rules": {"type": "array", "minItems": 1, "items": _mapping({
                 "rule_id": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
                 "name": {"type": "string"}, "effective": {"type": "string", "format": "date"},
                 "sources": {**_STRINGS, "minItems": 1}, "summary": {"type": "string"},
-                "tests": {"$ref": "#/$defs/tests"}}, ("rule_id", "name", "effective", "sources", "summary", "tests"))},
+                "tests": {"$ref": "#/$defs/tests"}, "conditions": {"type": "array", "items": _CONDITION}},
+                ("rule_id", "name", "effective", "sources", "summary", "tests"))},
         }, ("rules",)),
         "$defs": {"tests": _TESTS},
     },

@@ -17,7 +17,8 @@ INPUTS = ("tpp", "pd", "io_bandwidth", "memory_bandwidth", "datacenter")
 #: Comparison operators a condition may use.
 OPS = (">=", ">", "<", "<=", "==")
 
-__all__ = ["INPUTS", "OPS", "RULES_FILE", "Rule", "RuleError", "Test", "parse_rules", "rules"]
+__all__ = ["INPUTS", "OPS", "RULES_FILE", "Condition", "Rule", "RuleError", "Tariff", "Test", "parse_rules", "rules",
+           "tariffs"]
 
 
 class RuleError(ValueError):
@@ -34,6 +35,17 @@ class Test:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A condition a rule attaches to a licence (a cap, a test, a customer check): listed beside the
+    outcome, never applied to chip figures."""
+
+    id: str
+    text: str
+    applies_to: str
+    source_id: str
+
+
+@dataclass(frozen=True)
 class Rule:
     rule_id: str
     name: str
@@ -41,6 +53,23 @@ class Rule:
     sources: tuple[str, ...]
     summary: str
     tests: tuple[Test, ...]
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """A tariff band on imports of chips, in the tests' condition grammar (``when`` None: no technical band
+    was ever stated). ``basis`` ``target`` for an announced plan never enacted."""
+
+    tariff_id: str
+    name: str
+    rate_percent: float
+    effective: dt.date | None
+    applies_to: str
+    when: object
+    exemptions: tuple[str, ...]
+    basis: str
+    sources: tuple[str, ...]
 
 
 def _flatten(items) -> list:
@@ -88,7 +117,9 @@ def parse_rules(raw: object, source_ids: set[str] | None = None) -> tuple[list[R
         seen.add(rid)
         if not isinstance(item["effective"], dt.date):
             problems.append(f"{where}: 'effective' must be a date (YYYY-MM-DD), got {item['effective']!r}")
-        for source in item["sources"]:
+        conditions = tuple(Condition(str(c["id"]), " ".join(str(c["text"]).split()), str(c["applies_to"]),
+                                     str(c["source_id"])) for c in item.get("conditions", []) if isinstance(c, dict))
+        for source in [*item["sources"], *(c.source_id for c in conditions)]:
             if source_ids is not None and source not in source_ids:
                 problems.append(f"{where}: unknown source_id {source!r} (not in sources.csv)")
         tests = []
@@ -105,7 +136,17 @@ def parse_rules(raw: object, source_ids: set[str] | None = None) -> tuple[list[R
             tests.append(Test(str(test["result"]), bool(test["controlled"]), str(test["reason"]), test["when"],
                               tuple(applies_to)))
         rules.append(Rule(rid, str(item["name"]), item["effective"], tuple(item["sources"]),
-                          " ".join(str(item["summary"]).split()), tuple(tests)))
+                          " ".join(str(item["summary"]).split()), tuple(tests), conditions))
+    for index, item in enumerate(raw.get("tariffs") or []):
+        where = f"tariff {item.get('tariff_id', f'#{index + 1}') if isinstance(item, dict) else f'#{index + 1}'}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: expected a mapping")
+            continue
+        if item.get("when") is not None:
+            problems.extend(_check_condition(item["when"], f"{where} when"))
+        for source in item.get("sources", []):
+            if source_ids is not None and source not in source_ids:
+                problems.append(f"{where}: unknown source_id {source!r} (not in sources.csv)")
     dates = [r.effective for r in rules if isinstance(r.effective, dt.date)]
     if dates != sorted(dates):
         problems.append("rules must be listed in order of effective date")
@@ -119,6 +160,13 @@ def rules(dataset) -> tuple[Rule, ...]:
     if problems:
         raise RuleError(f"{RULES_FILE}: " + "; ".join(problems))
     return tuple(found)
+
+
+def tariffs(dataset) -> tuple[Tariff, ...]:
+    """The tariff bands in the rules file (``tariffs``), in file order."""
+    raw = dataset.config(RULES_FILE).get("tariffs") or []
+    return tuple(Tariff(t["tariff_id"], str(t["name"]), float(t["rate_percent"]), t["effective"], str(t["applies_to"]),
+                        t["when"], tuple(t.get("exemptions", [])), t["basis"], tuple(t["sources"])) for t in raw)
 
 
 def china_parts(dataset) -> list[str]:

@@ -247,3 +247,22 @@ def thresholds(rule_obj: Rule) -> dict[str, list[float]]:
     for test in rule_obj.tests:
         walk(test.when)
     return {name: sorted(values) for name, values in found.items()}
+
+
+def tariff_bands(on: dt.date | str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Which chips fall in each tariff band in force on ``on`` (``tariffs`` in the rules file): one row per
+    (tariff, chip) whose figures meet the band, plus the bands no chip meets; ``in_band`` False for those. A
+    band that states no threshold (an unenacted plan) matches no chip."""
+    ds = dataset or data.load()
+    day = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+    table = inputs_table(data.specs_wide(ds))
+    rows = []
+    for band in data.rules.tariffs(ds):
+        live = band.effective is not None and band.effective <= day
+        hits = [] if band.when is None or not live else \
+            [chip for chip, values in table.to_dict("index").items() if _evaluate(band.when, values) is True]
+        base = {"tariff_id": band.tariff_id, "name": band.name, "rate_percent": band.rate_percent,
+                "effective": band.effective, "basis": band.basis, "sources": band.sources}
+        rows += [{**base, "chip_id": chip, "in_band": True} for chip in hits] or [{**base, "chip_id": "", "in_band": False}]
+    return pd.DataFrame(rows, columns=["tariff_id", "name", "rate_percent", "effective", "basis", "chip_id", "in_band",
+                                       "sources"])

@@ -130,6 +130,19 @@ def answer(rule: str = IN_FORCE, as_of: str = "2026-11-22", selection: str = "al
     ))
 
 
+def timeline(as_of: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Events and government measures (``measures.csv``, as ``<jurisdiction> <measure>`` rows) up to ``as_of``,
+    oldest first, with ``when`` as a date: the US rules beside China's responses on one axis."""
+    from chiplib.core.dates import parse_partial_date
+
+    ds = dataset or data.load()
+    measures = ds.tables["measures"].assign(kind=lambda t: t["jurisdiction"] + " " + t["measure"])
+    columns = ["date", "kind", "title", "description", "source_id"]
+    rows = pd.concat([ds.events[columns], measures[columns]], ignore_index=True)
+    rows = rows[rows["date"] <= as_of].sort_values(["date", "kind", "title"], kind="stable").reset_index(drop=True)
+    return rows.assign(when=pd.to_datetime(rows["date"].map(parse_partial_date)))
+
+
 def heading():
     """This report's title and question from the build plan (Markdown)."""
     return reports.heading(__name__)

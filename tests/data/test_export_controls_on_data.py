@@ -68,3 +68,18 @@ def test_cli_export_controls(capsys):
     assert any(line.startswith("nvidia-a800-sxm,4988.8,computed,") and "not controlled" in line for line in lines)
     assert main(["export-controls", "--rule", "nope"]) == 2
     assert "valid rules: oct2022" in capsys.readouterr().err
+
+
+def test_january_2026_conditions_and_tariff_bands():
+    """The 2026 rule lists eleven licence conditions (the 50 % cap relative to US shipments among them); the
+    H200 (TPP 15,832, 4,800 GB/s) falls in Section 232 band A; the never-enacted 100 % plan matches nothing."""
+    from chiplib.models import export_controls as ec
+
+    conditions = ec.rule("jan2026-review").conditions
+    assert [c.id for c in conditions] == [f"C{i}" for i in range(1, 12)]
+    assert "50 %" in next(c.text for c in conditions if c.id == "C6")
+    bands = ec.tariff_bands("2026-11-22")
+    hits = bands[bands["in_band"]]
+    assert list(zip(hits["tariff_id"], hits["chip_id"])) == [("us-232-2026-a", "nvidia-h200-sxm")]
+    assert not bands.loc[bands["tariff_id"] == "us-chip-100pct-2025-plan", "in_band"].any()
+    assert not ec.tariff_bands("2025-12-31")["in_band"].any()                    # not yet in force
