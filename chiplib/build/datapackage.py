@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from chiplib.data import schema
+from chiplib.data import columns, schema
 
 #: Where the package is written, beside the tables it describes.
 FILE = "datapackage.json"
@@ -68,10 +68,10 @@ def package(data_dir: Path) -> dict:
     described = _descriptions(readme)
     resources = []
     for name, spec in schema.TABLES.items():
-        columns = schema.pandera_schema(name).columns
-        fields = [_field(c, columns[c], described.get(spec.file, {}).get(c, "")) for c in spec.columns]
+        checks = columns.pandera_schema(name).columns
+        fields = [_field(c, checks[c], described.get(spec.file, {}).get(c, "")) for c in spec.columns]
         table: dict = {"fields": fields, "missingValues": [""]}
-        if all(not columns[c].nullable for c in spec.key):
+        if all(not checks[c].nullable for c in spec.key):
             table["primaryKey"] = list(spec.key)
         foreign = [{"fields": column, "reference": {"resource": target, "fields": target_column}}
                    for source, column, target, target_column in schema.FOREIGN_KEYS if source == name]

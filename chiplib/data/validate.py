@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from chiplib.core import units
-from chiplib.data import schema
+from chiplib.data import columns, schema
 from chiplib.data.crossrefs import check_claims, check_configs
 from chiplib.data.issues import LINE, DataIssue, DataValidationError, RawTables
 from chiplib.data.issues import number as parse_number
@@ -95,7 +95,7 @@ def _check_schema(table: str, raw: RawTables) -> None:
     if frame.empty:
         return
     try:
-        schema.pandera_schema(table).validate(frame, lazy=True)
+        columns.pandera_schema(table).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         for case in cases.itertuples(index=False):
