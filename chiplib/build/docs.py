@@ -20,8 +20,35 @@ from chiplib.reports import module_for
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "data" / "README.md"
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+ASOF_START, ASOF_END = "<!-- asof:start -->", "<!-- asof:end -->"
+#: The column that dates each row, for tables that have one.
+DATED = {"events": "date", "measures": "date", "deployments": "date", "measurements": "date", "claims": "date",
+         "hbm_milestones": "date", "node_timeline": "date", "lithography": "date", "stack_matrix": "date",
+         "evidence": "date", "fab_estimates": "period", "hbm_supply": "period"}
 MAP_README = REPO / "README.md"
 MAP_START, MAP_END = "<!-- reports:start -->", "<!-- reports:end -->"
+
+
+def as_of_section(dataset: data.Dataset | None = None) -> str:
+    """Per table: rows, sources cited, the date it was swept to (the newest access date of the sources it
+    cites) and, where rows are dated, the newest date in it."""
+    ds = dataset or data.load()
+    rows = []
+    for name, frame in sorted(ds.tables.items()):
+        cites = [c for c in ("source_id", "params_source_id", "config_source_id") if c in frame.columns]
+        if not cites:
+            continue
+        ids = sorted(set(frame[cites].stack().dropna()))
+        swept = str(ds.sources.loc[ids, "accessed"].max()) if ids else ""
+        newest = str(frame[DATED[name]].dropna().max()) if name in DATED and frame[DATED[name]].notna().any() else ""
+        rows.append({"table": f"{name}.csv", "rows": len(frame), "sources": len(ids), "swept to": swept,
+                     "newest dated row": newest})
+    number, as_of = data.version(ds.directory)
+    import pandas as pd
+
+    return (f"Data version {number}, as of {as_of}. \"Swept to\" is the newest date on which a source the table "
+            f"cites was read; the newest dated row is the latest date (or period) the table records.\n\n"
+            + markdown_table(pd.DataFrame(rows)))
 
 
 def coverage_section(dataset: data.Dataset | None = None) -> str:
@@ -62,7 +89,8 @@ def _replace(text: str, start: str, end: str, body: str, name: str) -> str:
 
 
 def render(text: str, dataset: data.Dataset | None = None) -> str:
-    """``text`` (data/README.md) with its coverage section regenerated."""
+    """``text`` (data/README.md) with its coverage and as-of sections regenerated."""
+    text = _replace(text, ASOF_START, ASOF_END, as_of_section(dataset), README.name)
     return _replace(text, START, END, coverage_section(dataset), README.name)
 
 

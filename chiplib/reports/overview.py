@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from chiplib import data
 from chiplib.core.params import Param, ParamError, check
 from chiplib.models import claims
 from chiplib.reports import claims as claims_report
@@ -102,7 +103,13 @@ def answer(reports_dir: str = "", dataset=None) -> Brief:
     """The answer in brief: how the tested claims fare (each report's own headlines follow in the notebook)."""
     ledger = claims.ledger(dataset)
     counts = claims.verdict_counts(ledger)
-    return Brief((claims_report.summary(ledger), md("See the claims report for each one.")), (
+    ds = dataset or data.load()
+    number, as_of = data.version(ds.directory)
+    newest = ds.events.iloc[-1]
+    current = md("Data version {number}, as of {as_of}; the newest dated event is {date}: {title}.", number=number,
+                 as_of=as_of, date=newest["date"], title=newest["title"])
+    return Brief((current, claims_report.summary(ledger), md("See the claims report for each one.")), (
+        figure("newest_event_date", "Newest dated event", newest["date"], "", [newest["source_id"]]),
         figure("claims_tested", "Claims tested", len(ledger), "claims", set(ledger["sources"].explode())),
         figure("claims_supported", "Claims supported by independent evidence", counts["supported"], "claims",
                set(ledger[ledger["verdict"] == "supported"]["sources"].explode())),

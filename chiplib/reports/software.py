@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from chiplib import data
+import pandas as pd
+
+from chiplib import data, reports
 from chiplib.core.params import Param, ParamError, check
 from chiplib.models import software
 from chiplib.models.software import rubric
 from chiplib.present.figures import Brief, figure
 from chiplib.present.safe import md
-from chiplib import reports
+
 
 def _params():
     return (
@@ -42,8 +44,8 @@ YARDSTICKS = ("NVIDIA", "AMD")
 
 
 def answer(profile: str = "balanced", vendors: str = "all", dataset: data.Dataset | None = None) -> Brief:
-    """The answer in brief: the most complete Chinese stack under the weights against NVIDIA, and the Chinese
-    vendor with the best median rank across random weightings."""
+    """The answer in brief: the most complete Chinese stack under the weights against NVIDIA, the Chinese
+    vendor with the best median rank across random weightings, and the models run on Chinese accelerators."""
     ds = dataset or data.load()
     chosen = selected_vendors(vendors, ds)
     matrix = ds.tables["stack_matrix"]
@@ -69,7 +71,26 @@ def answer(profile: str = "balanced", vendors: str = "all", dataset: data.Datase
         figures += [figure("nvidia_score", "NVIDIA's rubric score (0-1)", table.at["NVIDIA", "total"], "", sources),
                     figure("nvidia_first_share", "Share of random weightings that rank NVIDIA first",
                            ranks.at["NVIDIA", "share_first"] * 100, "%", sources)]
+    runs = deployments(ds)
+    if not runs.empty:
+        firm = runs[runs["basis"].isin(["reported", "measured"])]
+        trained = sorted(set(firm.loc[firm["role"] == "pre-training", "model"]))
+        lines.append(md("The data records {n} models run on Chinese accelerators by {orgs} organisations; {k} were "
+                        "pre-trained on them by their makers' own account ({names}).", n=runs["model"].nunique(),
+                        orgs=runs["organisation"].nunique(), k=len(trained), names=", ".join(trained) or "none"))
+        figures += [figure("models_on_chinese_chips", "Models trained or served on Chinese accelerators",
+                           runs["model"].nunique(), "models", runs["source_id"]),
+                    figure("models_pretrained_on_chinese_chips", "Models pre-trained on them (own account)",
+                           len(trained), "models", firm.loc[firm["role"] == "pre-training", "source_id"])]
     return Brief((" ".join(line for line in lines if line),), tuple(figures))
+
+
+def deployments(dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Models trained or served on Chinese accelerators (``deployments.csv``), newest first, with chip names."""
+    ds = dataset or data.load()
+    runs = ds.tables["deployments"].copy()
+    runs["chip"] = runs["chip_id"].map(ds.chips["name"])
+    return runs.sort_values(["date", "model"], ascending=[False, True], na_position="last", kind="stable")
 
 
 def heading():
