@@ -98,8 +98,11 @@ def test_a_rules_edit_rebuilds_and_data_dir_reaches_the_kernels(tmp_path, capsys
               'figures.record("dir", "Data", data.data_dir().name, "", ["epoch-ml-hardware"])')
     plan = _plan(notebooks, [("landscape", {"a": {}}, 1)])
     out = tmp_path / "reports"
-    chips = copy / "chips.csv"
-    chips.write_text(chips.read_text().rstrip("\n").rsplit("\n", 1)[0] + "\n")  # one chip fewer than data/
+    chips, specs = copy / "chips.csv", copy / "chip_specs.csv"
+    kept, last = chips.read_text().rstrip("\n").rsplit("\n", 1)
+    chips.write_text(kept + "\n")  # one chip fewer than data/, and its figures with it
+    gone = last.split(",", 1)[0] + ","
+    specs.write_text("".join(line for line in specs.read_text().splitlines(True) if not line.startswith(gone)))
     args = ["--data-dir", str(copy), "build", "--plan", str(plan), "--out", str(out), "--quiet"]
     assert main(args) == 0
     figures = (out / "figures.csv").read_text()
