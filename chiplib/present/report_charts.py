@@ -54,7 +54,7 @@ def disputed_ranges(contested: pd.DataFrame):
                                                         "the label gives the independent origins behind it"))
     order = alt.EncodingSortField("spread", order="descending")
     bars = base.mark_rule(strokeWidth=3).encode(
-        y=alt.Y("label:N", sort=order, title=None),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("low_rel:Q", scale=alt.Scale(type="log"), title="Published value / preferred value (log)"),
         x2="high_rel:Q",
         color=alt.Color("country:N", scale=country_scale(), title="Country"),
