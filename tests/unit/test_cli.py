@@ -90,3 +90,18 @@ def test_installed_entry_point_version_and_help():
         assert run.returncode == 0 and "usage: chiplib" in run.stdout
     run = subprocess.run([sys.executable, "-m", "chiplib.cli", "frobnicate"], capture_output=True, text=True)
     assert run.returncode == 2 and "invalid choice" in run.stderr and "validate" in run.stderr
+
+
+def test_claims_prints_verdicts_with_claimant_and_evidence_origins(tables, capsys):
+    claims = ("claim_id,claim,claimant,origin,source_id,date,test,subject,subject_b,metric,claimed,low,high,unit,"
+              "tolerance,note\n"
+              "own,X1 Lite does 148 TFLOPS,Acme,acme,vendor-sheet,2024,chip_metric,acme-x1-lite,,fp16_dense,148,,,TFLOPS,"
+              "0.05,\n"
+              "bw,X1 has 3.35 TB/s,Analyst Co,analyst-co,analyst-note,2024,chip_metric,acme-x1,,memory_bandwidth,3350,,,"
+              "GB/s,0.05,\n")
+    directory = write_tables(tables.parent / "c", claims_csv=claims)
+    assert main(["--data-dir", str(directory), "claims", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "claim_id,verdict,computed,claimant_origin,evidence_origins,evidence_sources"
+    assert lines[1] == "own,unverified,148,acme,acme,"             # its own source is never evidence
+    assert lines[2] == "bw,supported,3350,analyst-co,acme,vendor-sheet"

@@ -122,3 +122,28 @@ def test_events_count_only_when_someone_else_recorded_them(tmp_path):
     assert table.at["launch", "verdict"] == "supported" and table.at["launch", "evidence_origins"] == ("acme",)
     counts = claims.verdict_counts(table.reset_index())
     assert counts == {"supported": 3, "partly": 1, "contradicted": 0, "contested": 1, "unverified": 1, "not testable": 0}
+
+
+def test_a_rule_known_only_from_the_claimant_cannot_verify_it(tmp_path):
+    """A rule encoded from a company's own filing (the April 2025 letters) cannot test that company's claim; a
+    government's statement of its own rule can be tested against others' chip figures, and its rule text is the
+    frame, not evidence."""
+    from tests.conftest import TABLES, write_tables
+
+    rules = ("rules:\n  - rule_id: r1\n    name: R1\n    effective: 2024-01-01\n    sources: [vendor-sheet]\n"
+             "    summary: s\n    tests:\n      - {result: controlled, controlled: true, reason: big,"
+             " when: [tpp, '>=', 100]}\n")
+    base = ("claim_id,claim,claimant,origin,source_id,date,test,subject,subject_b,metric,claimed,low,high,unit,"
+            "tolerance,note\n")
+    claim = "k,X1 is controlled,{who},{origin},analyst-note,2024,classification,acme-x1,,r1,controlled,,,text,0,\n"
+    origins = TABLES["origins.csv"] + "gov,A Government,government,https://example.gov/\n"
+    sources = TABLES["sources.csv"] + "gov-rule,The rule,Gov,https://example.gov/r,2024,2026-11-22,government,gov,\n"
+    metrics = (data.data_dir() / "metrics.csv").read_text(encoding="utf-8")  # every metric the classifier reads
+    company = write_tables(tmp_path / "a", metrics_csv=metrics, claims_csv=base + claim.format(who="Acme", origin="acme"))
+    (company / "export_rules.yaml").write_text(rules, encoding="utf-8")
+    assert claims.ledger(data.load(company)).at[0, "verdict"] == "unverified"
+    government = write_tables(tmp_path / "b", metrics_csv=metrics, origins_csv=origins, sources_csv=sources,
+                              claims_csv=base + claim.format(who="A Government", origin="gov"))
+    (government / "export_rules.yaml").write_text(rules.replace("[vendor-sheet]", "[gov-rule]"), encoding="utf-8")
+    row = claims.ledger(data.load(government)).iloc[0]
+    assert row["verdict"] == "supported" and "gov" not in row["evidence_origins"] and "gov-rule" in row["sources"]
