@@ -49,9 +49,9 @@ def answer(show: str = "all", dataset: data.Dataset | None = None) -> Brief:
     """The answer in brief: how many claims each verdict got, and each contradicted claim in a line."""
     table = claims.ledger(dataset)
     counts = claims.verdict_counts(table)
-    sources = sorted(set(table["sources"].explode()))
+    # each count cites the claims it counts (a verdict no claim got cites none)
     figures = tuple(figure(f"claims_{name.replace(' ', '_')}", f"Claims {name}", counts[name], "claims",
-                           sorted(set(table.loc[table["verdict"] == name, "sources"].explode().dropna())) or sources)
+                           sorted(set(table.loc[table["verdict"] == name, "sources"].explode().dropna())))
                     for name in claims.VERDICTS)
     notes = tuple(md("- **Contradicted ({id})**: {claim} ({claimant}). {reasoning}. Evidence from: {origins}.",
                      id=row.claim_id, claim=row.claim, claimant=row.claimant, reasoning=row.reasoning,
