@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
+
 from chiplib import data
 from chiplib.build.plan import load_plan, report_stem
 from chiplib.present.safe import markdown_table
@@ -44,8 +46,6 @@ def as_of_section(dataset: data.Dataset | None = None) -> str:
         rows.append({"table": f"{name}.csv", "rows": len(frame), "sources": len(ids), "swept to": swept,
                      "newest dated row": newest})
     number, as_of = data.version(ds.directory)
-    import pandas as pd
-
     return (f"Data version {number}, as of {as_of}. \"Swept to\" is the newest date on which a source the table "
             f"cites was read; the newest dated row is the latest date (or period) the table records.\n\n"
             + markdown_table(pd.DataFrame(rows)))
@@ -67,8 +67,6 @@ def coverage_section(dataset: data.Dataset | None = None) -> str:
 def report_map() -> str:
     """The README's map of reports: each report (overview first) with its variants, question, notebook
     and what its answer in brief gives (the first sentence of its ``answer`` docstring)."""
-    import pandas as pd
-
     reports = sorted(load_plan(), key=lambda r: r["name"] != "overview")
     rows = []
     for report in reports:

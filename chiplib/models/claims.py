@@ -199,7 +199,8 @@ def _period_end(period: str) -> str:
 
 def estimates(ds: data.Dataset, row) -> Evaluation:
     """The published estimates of ``subject`` in period ``metric`` (``fab_estimates.csv``; the estimate metric
-    follows the claim's unit): their median, leaving out the claim's own source and any goal or plan (``target``).
+    follows the claim's unit): the median across origins (each origin's rows first reduced to their median), leaving
+    out the claim's own source and any goal or plan (``target``).
     A claim about a finished period (dated after it ended) is an outcome: forecasts published before the period
     ended do not test it."""
     table = ds.tables.get("fab_estimates")
@@ -218,12 +219,16 @@ def estimates(ds: data.Dataset, row) -> Evaluation:
     if numbers.empty:
         left_out = f" ({len(forecasts)} forecast(s) made before the period ended left out)" if len(forecasts) else ""
         return _nan(f"no other outcome estimate of {row.subject} for {row.metric}{left_out}")
-    value = float(numbers.median())
-    each = tuple((float(n), source) for n, source in zip(pd.to_numeric(rows["value"].fillna(rows["high"]).fillna(rows["low"])),
-                                                          rows["source_id"]))
+    # one value per origin (the median of its rows): two pages relaying one estimator count once
+    origin = rows["source_id"].map(ds.sources["origin"])
+    point = pd.to_numeric(rows["value"].fillna(rows["high"]).fillna(rows["low"]))
+    by_origin = point.groupby(origin).median()
+    value = float(by_origin.median())
+    each = tuple((float(n), name) for name, n in by_origin.items())
     return Evaluation(value, tuple(sorted(set(rows["source_id"]))),
-                      f"{len(rows)} other estimate(s) of {row.subject} for {row.metric}: "
-                      f"{numbers.min():,.0f}-{numbers.max():,.0f}, median {value:,.0f}", alternatives=each)
+                      f"{len(rows)} other estimate(s) of {row.subject} for {row.metric} from {len(by_origin)} "
+                      f"origin(s): {numbers.min():,.0f}-{numbers.max():,.0f}, median across origins {value:,.0f}",
+                      alternatives=each)
 
 
 def event(ds: data.Dataset, row) -> Evaluation:

@@ -74,6 +74,7 @@ _EXTRA_SOURCES = ("relay-blog,Blog rewrite of the teardown,Blog,https://example.
 _EXTRA_SPECS = "acme-x1,fp16_dense,0.9,PFLOPS,relay-blog,estimate,false,Relays the analyst\n"
 _ESTIMATES = ("subject,period,metric,value,low,high,unit,source_id,basis,note\n"
               "x-output,2025,units,100000,,,,analyst-note,estimate,\n"
+              "x-output,2025,units,100000,,,,relay-blog,estimate,A relay of the analyst's figure\n"
               "x-output,2025,units,300000,,,,rival-note,estimate,\n"
               "x-output,2025,units,900000,,,,vendor-sheet,target,A plan is not an outcome\n")
 _CLAIMS = """\
@@ -108,8 +109,9 @@ def test_a_claimant_never_supports_itself(tmp_path):
 
 
 def test_independent_origins_on_both_sides_make_a_claim_contested(tmp_path):
-    """100k against estimates of 100k (analyst) and 300k (rival): one origin agrees, one does not. The vendor's
-    900k plan is a target, never an outcome, so it is left out."""
+    """100k against estimates of 100k (analyst, and a blog relaying it) and 300k (rival): one origin agrees, one
+    does not, and the relay does not make the analyst's figure the median. The vendor's 900k plan is a target,
+    never an outcome, so it is left out."""
     table = _ledger(tmp_path)
     assert table.at["split", "verdict"] == "contested" and table.at["split", "computed"] == 200000
     assert table.at["split", "evidence_origins"] == ("analyst-co", "rival")
