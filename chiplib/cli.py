@@ -101,12 +101,21 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from chiplib.build import noop
+    from chiplib.core.locations import PLAN, REPORTS, data_dir
+
+    options = {"plan": Path(args.plan).resolve()} if args.plan else {}
+    if args.out:
+        options["out"] = Path(args.out).resolve()
+    if not (args.only or args.param or args.force):  # answered before pandas is imported
+        out = options.get("out", REPORTS)
+        unchanged = noop.up_to_date(options.get("plan", PLAN), data_dir(), out)
+        if unchanged is not None:
+            print(f"nothing changed: {unchanged} reports up to date -> {out / 'index.html'}")
+            return 0
     from chiplib.build import BuildError, BuildInterrupted, PlanError, build, parse_overrides
 
     try:
-        options = {"plan": Path(args.plan).resolve()} if args.plan else {}
-        if args.out:
-            options["out"] = Path(args.out).resolve()
         return build(only=args.only, jobs=args.jobs, overrides=parse_overrides(args.param or []), force=args.force,
                      progress=not args.quiet, cell_timeout=args.cell_timeout, **options)
     except PlanError as exc:

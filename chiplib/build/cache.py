@@ -1,4 +1,10 @@
-"""Cache keys: what a report depends on, hashed, and the stored results of earlier runs."""
+"""Cache keys: what a report depends on, hashed, and the stored results of earlier runs.
+
+A run's key covers exactly what it used: its notebook, parameters and plan entry, chiplib's code and
+templates, the versions of :data:`KEY_LIBRARIES`, the data directory's path, and the data files the run
+read (recorded by the data layer during the run, :mod:`chiplib.data.tracking`). Editing one table therefore
+rebuilds only the reports that read it; the first build of a variant, with nothing recorded, always runs.
+"""
 
 from __future__ import annotations
 
@@ -7,54 +13,34 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from chiplib import data
+from chiplib.build.digests import KEY_LIBRARIES, code_hash, data_hash, files_digest, input_files
 from chiplib.build.plan import Job, Result
 
-#: Libraries whose versions change what a report looks like: part of every cache key.
-KEY_LIBRARIES = ("altair", "vl-convert-python", "nbconvert", "nbformat", "papermill", "pandas", "numpy", "jinja2",
-                 "mistune", "chiplib")
-
-
-def _files_digest(paths: Iterable[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def input_files() -> list[Path]:
-    """chiplib's own files that shape a report: its code and templates (every file in the package)."""
-    package = Path(__file__).resolve().parents[1]
-    return sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-
+__all__ = ["KEY_LIBRARIES", "cached_result", "code_hash", "data_hash", "files_digest", "input_files", "job_key",
+           "run_hash", "shared_inputs_hash"]
 
 def shared_inputs_hash(data_dir: Path | None = None) -> str:
-    """Hash of what every report depends on: every file in the data directory in use (and its path),
-    chiplib's code and templates, and the versions of :data:`KEY_LIBRARIES`."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    """Hash of the code, the library versions and every data file (and the data directory's path): what a run
+    may depend on before its reads are known."""
+    from chiplib import data
 
     directory = Path(data_dir).resolve() if data_dir else data.data_dir()
-    package = Path(__file__).resolve().parents[1]
-    data_files = [p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    code_files = input_files()
-
-    def installed(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return "absent"
-
-    versions = ",".join(f"{name}={installed(name)}" for name in KEY_LIBRARIES)
-    parts = [str(directory), _files_digest(data_files, directory), _files_digest(code_files, package), versions]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return hashlib.sha256(f"{directory}\n{data_hash(directory)}\n{code_hash()}".encode()).hexdigest()
 
 
-def job_hash(job: Job, shared: str) -> str:
-    payload = json.dumps({"params": job.params, "shared": shared, "title": job.title, "question": job.question,
-                          "plan": job.plan_entry}, sort_keys=True, default=str)
+def job_key(job: Job, code: str, directory: Path, extra: str = "") -> str:
+    """The part of a run's key known before it runs: notebook, parameters, plan entry, code, data directory
+    path and ``extra`` (a later stage's view of the earlier stages' figures)."""
+    payload = json.dumps({"params": job.params, "title": job.title, "question": job.question,
+                          "plan": job.plan_entry, "code": code, "data_dir": str(directory), "extra": extra},
+                         sort_keys=True, default=str)
     return hashlib.sha256(payload.encode() + job.notebook.read_bytes()).hexdigest()
+
+
+def run_hash(key: str, reads: Iterable[str], directory: Path) -> str:
+    """A run's full inputs hash: its :func:`job_key` and the data files it read, by content."""
+    digest = files_digest([directory / name for name in set(reads)], directory)
+    return hashlib.sha256(f"{key}\n{digest}".encode()).hexdigest()
 
 
 def _cache_path(out: Path, job: Job) -> Path:
@@ -70,9 +56,14 @@ def _stored(path: Path) -> dict | None:
     return stored if isinstance(stored, dict) and "figures" in stored else None
 
 
-def cached_result(job: Job, inputs_hash: str, out: Path) -> Result | None:
-    """The stored result of an earlier identical run whose report still exists, else None."""
+def cached_result(job: Job, key: str, directory: Path, out: Path) -> Result | None:
+    """The stored result of an earlier run with the same :func:`job_key` whose recorded reads are unchanged
+    and whose report still exists, else None."""
     stored = _stored(_cache_path(out, job))
-    if stored is None or not (out / job.html_name).exists() or stored.get("inputs_hash") != inputs_hash:
+    if stored is None or not (out / job.html_name).exists() or not isinstance(stored.get("reads"), list):
         return None
-    return Result(job, stored["figures"], stored.get("seconds", 0.0), cached=True, inputs_hash=inputs_hash)
+    inputs_hash = run_hash(key, stored["reads"], directory)
+    if stored.get("inputs_hash") != inputs_hash:
+        return None
+    return Result(job, stored["figures"], stored.get("seconds", 0.0), cached=True, inputs_hash=inputs_hash,
+                  reads=stored["reads"])

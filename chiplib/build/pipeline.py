@@ -21,7 +21,6 @@ The runner accepts any ``concurrent.futures.Executor`` (e.g. a Dask client's exe
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -30,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from chiplib import data
-from chiplib.build.cache import _stored, cached_result, job_hash, shared_inputs_hash
+from chiplib.build import noop
+from chiplib.build.cache import _stored, cached_result, code_hash, data_hash, job_key
 from chiplib.build.plan import (
     DEFAULT_CELL_TIMEOUT,
     PLAN,
@@ -43,7 +43,7 @@ from chiplib.build.plan import (
     plan_order,
     report_stem,
 )
-from chiplib.build.runner import _run
+from chiplib.build.runner import Workers, _run
 from chiplib.build.safety import BuildBusy, build_lock, sweep_leftovers, terminate_as_interrupt, write_atomic
 from chiplib.present.figures import Figure
 
@@ -134,11 +134,17 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
         raise PlanError(f"--jobs must be 1 or more, got {jobs} (default: one worker per core, {os.cpu_count()})")
     if cell_timeout < 1:
         raise PlanError(f"--cell-timeout must be 1 second or more, got {cell_timeout}")
+    directory = Path(data_dir).resolve() if data_dir else data.data_dir()
+    if not (only or overrides or force):
+        unchanged = noop.up_to_date(plan, directory, out)
+        if unchanged is not None:
+            print(f"nothing changed: {unchanged} reports up to date -> {out / 'index.html'}")
+            return 0
+    fingerprint = noop.fingerprint(plan, directory, out) if directory.is_dir() else ""
     reports = load_plan(plan)
     if not reports:
         print(f"{plan} lists no reports: nothing to build")
         return 0
-    directory = Path(data_dir).resolve() if data_dir else data.data_dir()
     dataset = data.load(directory)  # raises DataValidationError (exit 1) before any kernel starts
     with _environment(CHIPLIB_DATA=str(directory)):  # parameter choices come from the same data
         selected = plan_jobs(reports, only, overrides, plan.parent)
@@ -150,8 +156,13 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
             if note:
                 print(note)
             sweep_leftovers(out)
-            return _build_locked(reports, selected, out, dataset, force, overrides, jobs, executor, progress, plan,
-                                 cell_timeout)
+            status, complete = _build_locked(reports, selected, out, dataset, force, overrides, jobs, executor,
+                                             progress, plan, cell_timeout)
+            if complete and not only:
+                noop.remember(plan, directory, out, [job.html_name for job in selected], fingerprint)
+            else:
+                noop.forget(out)
+            return status
     except BuildBusy as exc:
         raise BuildError(str(exc)) from None
     except OSError as exc:
@@ -187,49 +198,59 @@ def _environment(**values: str) -> Iterator[None]:
 
 def _build_locked(reports: list[dict], selected: list[Job], out: Path, dataset: data.Dataset, force: bool,
                   overrides: dict[str, Any] | None, jobs: int | None, executor: Executor | None, progress: bool,
-                  plan: Path, cell_timeout: int) -> int:
-    shared = shared_inputs_hash(dataset.directory)
+                  plan: Path, cell_timeout: int) -> tuple[int, bool]:
+    """Run what changed, stage by stage; (exit code, whether every selected report is now current)."""
+    directory = dataset.directory
+    code = code_hash()
     origins = dataset.sources["origin"].to_dict()
     stage_of = {r["name"]: int(r.get("stage", 1)) for r in reports}
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # the banner: the only clock read
-    number, as_of = data.version(dataset.directory)
-    banner = f"Data version {number} (as of {as_of}) · content {shared[:12]} · built {built} with chiplib {_code_version()}"
+    number, as_of = data.version(directory)
+    banner = (f"Data version {number} (as of {as_of}) · inputs {{inputs}} · built {built} "
+              f"with chiplib {_code_version()}")
+    env = {"CHIPLIB_DATA": str(directory), "CHIPLIB_REPORTS": str(out.resolve())}
+    log = out / ".cache" / "kernels.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
     failures: list[str] = []
     all_results: list[Result] = []
     order = plan_order(reports)
     rotated = False
-    for stage in sorted({stage_of[job.report] for job in selected}):
-        stage_shared = shared
-        if stage > 1:  # later stages read the earlier stages' figures (not their own) and the previous build's
-            known = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-            earlier = [r for r in known if stage_of[r.job.report] < stage]
-            previous = out / "figures.previous.csv"
-            inputs = figures_table(earlier, order) + (previous.read_text(encoding="utf-8") if previous.exists() else "")
-            stage_shared = hashlib.sha256((shared + inputs).encode()).hexdigest()
-        todo = []
-        for job in (j for j in selected if stage_of[j.report] == stage):
-            inputs_hash = job_hash(job, stage_shared)
-            hit = None if force or overrides else cached_result(job, inputs_hash, out)
-            (results.append(hit) if hit else todo.append((job, inputs_hash)))
-        fresh, failed = _run(todo, out, banner, jobs, executor, progress, cell_timeout)
-        results += fresh
-        failures += failed
-        for result in results:  # a variant that now succeeds has no failed notebook to show
-            (out / "_failed" / f"{result.job.report}--{result.job.variant}.ipynb").unlink(missing_ok=True)
-        # variants not rebuilt (--only) or failed keep their last good report and figures
-        all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-        rotated |= _write_figures(out, figures_table(all_results, order, origins), rotate=not rotated)
-    write_atomic(out / "index.html", index_page(all_results, reports, built, shared[:12], (number, as_of)))
+    workers = Workers(jobs, executor)
+    try:
+        for stage in sorted({stage_of[job.report] for job in selected}):
+            extra = ""
+            if stage > 1:  # later stages read the earlier stages' figures (not their own) and the previous build's
+                known = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
+                earlier = [r for r in known if stage_of[r.job.report] < stage]
+                previous = out / "figures.previous.csv"
+                extra = figures_table(earlier, order) + (previous.read_text(encoding="utf-8") if previous.exists() else "")
+            todo = []
+            for job in (j for j in selected if stage_of[j.report] == stage):
+                key = job_key(job, code, directory, extra)
+                hit = None if force or overrides else cached_result(job, key, directory, out)
+                (results.append(hit) if hit else todo.append((job, key)))
+            fresh, failed = _run(todo, out, banner, workers, progress, cell_timeout, env, log)
+            results += fresh
+            failures += failed
+            for result in results:  # a variant that now succeeds has no failed notebook to show
+                (out / "_failed" / f"{result.job.report}--{result.job.variant}.ipynb").unlink(missing_ok=True)
+            # variants not rebuilt (--only) or failed keep their last good report and figures
+            all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
+            rotated |= _write_figures(out, figures_table(all_results, order, origins), rotate=not rotated)
+    finally:
+        workers.close()
+    write_atomic(out / "index.html", index_page(all_results, reports, built, data_hash(directory)[:12],
+                                                (number, as_of)))
     removed = _remove_orphans(out, reports)
     fresh_count = sum(1 for r in results if not r.cached)
     print(f"{fresh_count} built, {sum(1 for r in results if r.cached)} unchanged (cached), {len(failures)} failed "
-          f"-> {out / 'index.html'}")
+          f"-> {out / 'index.html'}" + (f" (kernel messages: {log})" if fresh_count or failures else ""))
     if removed:
         print(f"removed {len(removed)} file(s) of variants no longer in the plan: {', '.join(removed)}")
     for failure in failures:
         print(f"FAILED {failure}")
-    return 1 if failures else 0
+    return (1 if failures else 0), not failures and not overrides
 
 
 def _other_cached(out: Path, have: set[str], reports: list[dict], plan_dir: Path) -> list[Result]:

@@ -13,23 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chiplib.core.locations import NOTEBOOKS, PLAN, REPORTS
+
+__all__ = ["DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "PLAN", "REPORTS", "Job", "PlanError", "Result", "load_plan",
+           "parse_overrides", "plan_jobs", "plan_order", "report_stem"]
 from chiplib.core.params import ParamError
 from chiplib.data import configs
 from chiplib.reports import module_for
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-NOTEBOOKS = REPO / "notebooks"
-
-
-PLAN = NOTEBOOKS / "reports.yaml"
-
-
-REPORTS = REPO / "reports"
 REPORTS_PACKAGE = Path(__file__).resolve().parents[1] / "reports"
-
-
 
 
 #: Seconds a single notebook cell may run before the run fails (``--cell-timeout``).
@@ -71,6 +63,7 @@ class Result:
     cached: bool = False
     error: str | None = None
     inputs_hash: str = ""
+    reads: list[str] = field(default_factory=list)  # data files the run read (relative to the data directory)
 
 
 def report_stem(report: str) -> str:

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from chiplib.build import render
-from chiplib.build.cache import _cache_path
+from chiplib import data
+from chiplib.build import render, warm
+from chiplib.build.cache import _cache_path, run_hash
 from chiplib.build.plan import DEFAULT_CELL_TIMEOUT, Job, Result
 from chiplib.build.safety import STAGING_PREFIX, ignore_interrupts, stop_descendants, write_atomic
 from chiplib.present.figures import METADATA_KEY
@@ -34,19 +35,31 @@ def collect_figures(nb) -> list[dict]:
             if METADATA_KEY in output.get("metadata", {})]
 
 
-def _execute(job: Job, executed: Path, cell_timeout: int) -> None:
-    """Run the notebook with papermill; one retry when the kernel fails to start (port clashes)."""
+def _execute(job: Job, executed: Path, cell_timeout: int, log: Path, env: dict[str, str]) -> list[str]:
+    """Run the notebook with papermill in this worker's warm kernel (started on first use; one retry with a
+    fresh kernel when it fails to start or has died); the data files the run read."""
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     for attempt in (1, 2):
         try:
-            pm.execute_notebook(str(job.notebook), str(executed), parameters=job.params, cwd=str(job.notebook.parent),
-                                kernel_name="python3", progress_bar=False, log_output=False, start_timeout=60,
-                                execution_timeout=cell_timeout)
-            return
-        except RuntimeError as exc:  # jupyter_client raises RuntimeError when the kernel dies at start-up
-            if attempt == 2 or "Kernel" not in str(exc):
+            kernel = warm.kernel(log, env)
+            kernel.reset(job.notebook.parent)
+        except (RuntimeError, DeadKernelError):  # jupyter_client raises RuntimeError when a kernel dies at start-up
+            warm.discard()
+            if attempt == 2:
                 raise
+            continue
+        try:
+            pm.execute_notebook(str(job.notebook), str(executed), parameters=job.params, cwd=str(job.notebook.parent),
+                                engine_name=warm.ENGINE, warm=kernel, kernel_name="python3", progress_bar=False,
+                                log_output=False, start_timeout=60, execution_timeout=cell_timeout,
+                                request_save_on_cell_execute=False)
+        except (CellTimeoutError, DeadKernelError):
+            warm.discard()  # an interrupted or dead kernel is not reused
+            raise
+        return kernel.reads()
+    return []
 
 
 def _reader_cell(executed: Path, index: int) -> tuple[int, int]:
@@ -78,19 +91,27 @@ def _failure_message(exc: Exception, executed: Path, cell_timeout: int) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def run_job(job: Job, staging: str, banner: str, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Result:
-    """Execute one variant and render its HTML into ``staging``; never raises (errors go in the Result)."""
-    import nbformat
+def run_job(job: Job, key: str, staging: str, banner: str, cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+            log: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Execute one variant and render its HTML into ``staging``; never raises (errors go in the Result).
 
+    ``key`` is the run's :func:`~chiplib.build.cache.job_key`; with the data files the run read it gives the
+    run's inputs hash, which the banner's ``{inputs}`` names. Kernel output goes to ``log``; ``env`` (the data
+    directory, ``CHIPLIB_DATA``, and the reports folder, ``CHIPLIB_REPORTS``) reaches the kernel even on a
+    worker the build did not start."""
+    import nbformat
 
     start = time.perf_counter()
     executed = Path(staging) / f"{job.report}--{job.variant}.ipynb"
+    log_path = Path(log) if log else Path(staging) / "kernel.log"
     try:
-        _execute(job, executed, cell_timeout)
+        reads = _execute(job, executed, cell_timeout, log_path, env or {})
+        directory = Path((env or {}).get("CHIPLIB_DATA") or data.data_dir())
+        inputs_hash = run_hash(key, reads, directory)
         nb = nbformat.read(executed, as_version=4)
-        html = render.to_html(nb, title=f"{job.title} ({job.variant})", banner=banner)
+        html = render.to_html(nb, title=f"{job.title} ({job.variant})", banner=banner.replace("{inputs}", inputs_hash[:12]))
         (Path(staging) / job.html_name).write_text(html, encoding="utf-8")
-        return Result(job, collect_figures(nb), time.perf_counter() - start)
+        return Result(job, collect_figures(nb), time.perf_counter() - start, inputs_hash=inputs_hash, reads=reads)
     except Exception as exc:  # the build reports it and keeps the last good report
         return Result(job, seconds=time.perf_counter() - start, error=_failure_message(exc, executed, cell_timeout))
 
@@ -100,7 +121,7 @@ def _publish(result: Result, staging: Path, out: Path) -> None:
     job = result.job
     os.replace(staging / job.html_name, out / job.html_name)
     stored = {"inputs_hash": result.inputs_hash, "figures": result.figures, "seconds": round(result.seconds, 2),
-              "params": job.params}
+              "params": job.params, "reads": result.reads}
     write_atomic(_cache_path(out, job), json.dumps(stored, indent=1, sort_keys=True))
 
 
@@ -114,9 +135,32 @@ def _keep_failed(result: Result, staging: Path, out: Path) -> Path | None:
     return target
 
 
-def _run(todo: list[tuple[Job, str]], out: Path, banner: str, jobs: int | None, executor: Executor | None,
-         progress: bool, cell_timeout: int) -> tuple[list[Result], list[str]]:
-    """Execute ``todo`` (job, inputs hash) pairs; publish successes, keep failed notebooks.
+class Workers:
+    """The build's worker processes, started on first use and kept for every stage, each with its warm kernel
+    (or the caller's executor, e.g. Dask's, which the build neither starts nor stops)."""
+
+    def __init__(self, jobs: int | None, executor: Executor | None = None):
+        self.jobs = jobs or os.cpu_count() or 1
+        self.executor = executor
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self, runs: int) -> Executor:
+        if self.executor is not None:
+            return self.executor
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=max(1, min(self.jobs, runs)), initializer=ignore_interrupts)
+        return self._pool
+
+    def close(self, abort: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=not abort, cancel_futures=abort)
+            self._pool = None
+
+
+def _run(todo: list[tuple[Job, str]], out: Path, banner: str, workers: Workers, progress: bool, cell_timeout: int,
+         env: dict[str, str], log: Path) -> tuple[list[Result], list[str]]:
+    """Execute ``todo`` (job, :func:`~chiplib.build.cache.job_key`) pairs on ``workers``; publish successes,
+    keep failed notebooks.
 
     On Ctrl-C (or SIGTERM): no new run starts, running workers and their kernels are stopped, the
     staging folder is removed, and BuildInterrupted is raised; reports published so far stay.
@@ -127,23 +171,17 @@ def _run(todo: list[tuple[Job, str]], out: Path, banner: str, jobs: int | None, 
         return results, failures
     with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=out) as staging_name:
         staging = Path(staging_name)
-        own_pool = executor is None and len(todo) > 1
-        pool = executor or (ProcessPoolExecutor(max_workers=min(jobs or os.cpu_count() or 1, len(todo)),
-                                                initializer=ignore_interrupts) if own_pool else None)
         futures: list[Future] = []
         try:
-            if pool is None:
-                finished: Iterable = (run_job(job, staging_name, banner, cell_timeout) for job, _ in todo)
-            else:
-                futures = [pool.submit(run_job, job, staging_name, banner, cell_timeout) for job, _ in todo]
-                finished = (future.result() for future in as_completed(futures))
-            hashes = {job.key: h for job, h in todo}
+            pool = workers.pool(len(todo))
+            futures = [pool.submit(run_job, job, key, staging_name, banner, cell_timeout, str(log), env)
+                       for job, key in todo]
+            finished: Iterable = (future.result() for future in as_completed(futures))
             if progress:
                 from tqdm import tqdm
 
-                finished = tqdm(finished, total=len(todo), desc="reports", unit="run")
+                finished = tqdm(finished, total=len(todo), desc="reports", unit="run", leave=False)
             for result in finished:
-                result.inputs_hash = hashes[result.job.key]
                 if result.error:
                     kept = _keep_failed(result, staging, out)
                     failures.append(f"{result.job.key}: {result.error}" + (f" (executed notebook: {kept})" if kept else ""))
@@ -153,12 +191,7 @@ def _run(todo: list[tuple[Job, str]], out: Path, banner: str, jobs: int | None, 
         except KeyboardInterrupt:
             for future in futures:
                 future.cancel()
-            if own_pool:
-                pool.shutdown(wait=False, cancel_futures=True)
+            workers.close(abort=True)
             stop_descendants()
-            own_pool = False
             raise BuildInterrupted(len(results), len(todo) - len(results) - len(failures)) from None
-        finally:
-            if own_pool:
-                pool.shutdown()
     return results, failures

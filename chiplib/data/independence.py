@@ -18,7 +18,7 @@ import pandas as pd
 
 from chiplib.data import schema
 from chiplib.data.issues import LINE
-from chiplib.data.tables import Dataset, _typed_specs
+from chiplib.data.tables import Dataset, Tables, _typed_specs
 
 
 def origins_of(source_ids: Iterable[str], dataset: Dataset) -> tuple[str, ...]:
@@ -36,12 +36,16 @@ def _repreferred(typed: pd.DataFrame, subject: str) -> pd.Series:
     """``preferred`` after rows were dropped: a (subject, metric) left without a preferred row takes the row with
     the median canonical value (the lower of two middles; for text and dates, the first row in file order)."""
     preferred = typed["preferred"].copy()
-    for _, group in typed.groupby([subject, "metric"], sort=False):
-        if group["preferred"].any():
-            continue
-        numbers = group["value"].dropna().sort_values(kind="stable")
-        chosen = numbers.index[(len(numbers) - 1) // 2] if not numbers.empty else group.index[0]
-        preferred[chosen] = True
+    keys = [subject, "metric"]
+    lacking = typed[~typed.groupby(keys, sort=False)["preferred"].transform("any")]
+    if lacking.empty:
+        return preferred
+    numbers = lacking.dropna(subset=["value"]).sort_values("value", kind="stable")
+    grouped = numbers.groupby(keys, sort=False)
+    middle = numbers.index[(grouped.cumcount() == (grouped["value"].transform("size") - 1) // 2).to_numpy()]
+    numbered = pd.MultiIndex.from_frame(numbers[keys])
+    textual = lacking[~pd.MultiIndex.from_frame(lacking[keys]).isin(numbered)]
+    preferred[middle.union(textual.groupby(keys, sort=False).head(1).index)] = True
     return preferred
 
 
@@ -61,7 +65,7 @@ def without_origin(dataset: Dataset, origin: str, *, keep_targets: bool = True) 
         gone = frame["source_id"].isin(excluded)
         return gone | (frame["basis"] == "target") if not keep_targets and "basis" in frame.columns else gone
 
-    tables = {}
+    tables = Tables()
     for name, frame in dataset.tables.items():
         if name == "sources" or "source_id" not in frame.columns:
             tables[name] = frame

@@ -8,7 +8,6 @@ directory named by the ``CHIPLIB_DATA`` environment variable.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,16 +16,9 @@ from typing import Any
 import pandas as pd
 
 from chiplib.core import units
-from chiplib.data import configs
+from chiplib.core.locations import data_dir
+from chiplib.data import configs, tracking
 from chiplib.data.validate import LINE, DataValidationError, check
-
-
-def data_dir() -> Path:
-    """The data directory in use: ``$CHIPLIB_DATA`` if set, else ``data/`` next to the package."""
-    override = os.environ.get("CHIPLIB_DATA")
-    if override:
-        return Path(override).resolve()
-    return Path(__file__).resolve().parents[2] / "data"
 
 
 @dataclass(frozen=True)
@@ -42,13 +34,46 @@ class Dataset:
     events: pd.DataFrame
     tables: dict[str, pd.DataFrame]  # every table as validated text (theme modules type what they use)
 
+    def __getattribute__(self, name: str) -> Any:
+        files = _FILES.get(name)
+        if files:
+            tracking.note(*files)
+        return object.__getattribute__(self, name)
+
     def unit(self, metric: str) -> str:
         """Canonical unit of ``metric`` ('' for text and date metrics)."""
         return str(self.metrics.at[metric, "unit"] or "")
 
     def config(self, name: str) -> Any:
         """A YAML file of the data directory (``export_rules.yaml`` ...), read safely and cached until it changes."""
+        tracking.note(name)
         return configs.load(self.directory / name)
+
+
+#: The files each of :class:`Dataset`'s frames is built from (what a run that reads the frame depends on).
+_FILES = {"origins": ("origins.csv",), "sources": ("sources.csv",), "chips": ("chips.csv",),
+          "metrics": ("metrics.csv",), "specs": ("chip_specs.csv", "metrics.csv", "sources.csv"),
+          "events": ("events.csv",)}
+
+
+class Tables(dict):
+    """Every table by name (``chip_specs`` ...), noting each one handed out as a read of ``<name>.csv``."""
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        tracking.note(f"{name}.csv")
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        tracking.note(f"{name}.csv")
+        return super().get(name, default)
+
+    def values(self):
+        tracking.note(*(f"{name}.csv" for name in self))
+        return super().values()
+
+    def items(self):
+        tracking.note(*(f"{name}.csv" for name in self))
+        return super().items()
 
 
 def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame,
@@ -88,7 +113,7 @@ def _load(directory: Path) -> Dataset:
     origins = frames["origins"].drop(columns=LINE).set_index("origin_id")
     sources = frames["sources"].drop(columns=LINE).set_index("source_id")
     events = frames["events"].drop(columns=LINE).sort_values(["date", "title"], kind="stable").reset_index(drop=True)
-    tables = {name: frame.drop(columns=LINE) for name, frame in frames.items()}
+    tables = Tables({name: frame.drop(columns=LINE) for name, frame in frames.items()})
     specs = _typed_specs(frames["chip_specs"], metrics, sources)
     return Dataset(directory, origins, sources, chips, metrics, specs, events, tables)
 
@@ -114,6 +139,7 @@ def version(directory: Path | str | None = None) -> tuple[str, str]:
     import re
 
     folder = Path(directory) if directory is not None else data_dir()
+    tracking.note(CHANGELOG, "sources.csv")
     number = "unversioned"
     log = folder / CHANGELOG
     if log.exists():

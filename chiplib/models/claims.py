@@ -24,10 +24,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from chiplib import data
+from chiplib.data import tracking
 from chiplib.models import export_controls, hbm, measured, roadmaps, systems
 
 VERDICTS = ("supported", "partly", "contradicted", "contested", "unverified", "not testable")
@@ -353,8 +355,20 @@ def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
 
 def ledger(dataset: data.Dataset | None = None) -> pd.DataFrame:
     """Every claim with its computed value, verdict, reasoning, the claim's own source and origin, and the
-    evidence's sources and origins (``sources`` = both, for citation)."""
+    evidence's sources and origins (``sources`` = both, for citation). Computed once per data directory
+    for the loaded dataset (a copy is returned); any other dataset is assessed afresh."""
     ds = dataset or data.load()
+    if ds is data.load(ds.directory):
+        return _ledger_of(ds.directory).copy()
+    return _assess_all(ds)
+
+
+@tracking.remembered
+def _ledger_of(directory: Path) -> pd.DataFrame:
+    return _assess_all(data.load(directory))
+
+
+def _assess_all(ds: data.Dataset) -> pd.DataFrame:
     claims = ds.tables["claims"]
     independent: dict[str, data.Dataset] = {}
     rows = []

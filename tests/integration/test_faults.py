@@ -338,12 +338,18 @@ def test_no_op_build_runs_nothing_even_with_a_second_stage(tmp_path, capsys):
     assert build.build(plan=plan, out=out, progress=False) == 0
     capsys.readouterr()
     assert build.build(plan=plan, out=out, progress=False) == 0
-    assert "0 built, 2 unchanged (cached), 0 failed" in capsys.readouterr().out, "the first no-op after a cold build"
+    assert "nothing changed: 2 reports up to date" in capsys.readouterr().out, "the first no-op after a cold build"
+    (out / ".cache" / "build.json").unlink()  # without the no-op record, every run's own key says the same
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    assert "0 built, 2 unchanged (cached), 0 failed" in capsys.readouterr().out
     # a changed stage-1 figure, then two builds: the second must run nothing
     _notebook(notebooks / "landscape.ipynb", RECORD.replace("42", "43"))
     assert build.build(plan=plan, out=out, progress=False) == 0
     assert "landscape,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()
     capsys.readouterr()
+    assert build.build(plan=plan, out=out, progress=False) == 0
+    assert "nothing changed: 2 reports up to date" in capsys.readouterr().out
+    (out / ".cache" / "build.json").unlink()
     assert build.build(plan=plan, out=out, progress=False) == 0
     assert "0 built, 2 unchanged (cached), 0 failed" in capsys.readouterr().out
     assert "landscape,a,answer,The answer,42.0" in (out / "figures.previous.csv").read_text()

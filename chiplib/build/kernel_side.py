@@ -1,0 +1,46 @@
+"""What a warm kernel runs (see :mod:`chiplib.build.warm`): warm-up, the reset before each report, and the
+record of what the report read. Imported inside the kernel, never by the build process itself."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+
+
+def warm_up() -> None:
+    """Import what reports import, load and validate the data once, and start the chart engine."""
+    import vl_convert as vlc
+    from IPython.display import display  # noqa: F401 (imported for its cost, once)
+
+    import chiplib.reports
+    from chiplib import data
+    from chiplib.present import charts
+
+    for module in pkgutil.iter_modules(chiplib.reports.__path__):
+        importlib.import_module(f"chiplib.reports.{module.name}")
+    data.load()
+    charts.altair()
+    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})
+
+
+def reset(cwd: str) -> None:
+    """Put back what a report may have changed outside its namespace, and start recording its reads."""
+    import pandas as pd
+
+    from chiplib.data import tracking
+    from chiplib.present import charts
+
+    os.chdir(cwd)
+    for group in ("display", "styler", "compute", "future"):
+        pd.reset_option(group)
+    charts.altair()
+    tracking.start()
+
+
+def print_reads() -> None:
+    """Print the data files the report read (one JSON line) and stop recording."""
+    from chiplib.data import tracking
+
+    print(json.dumps(tracking.stop()))

@@ -1,0 +1,20 @@
+"""Where the collection's files are: the repository, its data directory, plan and reports folder.
+Imports nothing heavy, so the command line can find its files in milliseconds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+PLAN = NOTEBOOKS / "reports.yaml"
+REPORTS = REPO / "reports"
+
+
+def data_dir() -> Path:
+    """The data directory in use: ``$CHIPLIB_DATA`` if set, else ``data/`` next to the package."""
+    override = os.environ.get("CHIPLIB_DATA")
+    if override:
+        return Path(override).resolve()
+    return REPO / "data"

@@ -1,0 +1,66 @@
+"""Which data files a run reads: the build's per-report dependencies, recorded by the data layer itself.
+
+:class:`~chiplib.data.tables.Dataset` notes each table it hands out (and the files that table was built
+from), :meth:`~chiplib.data.tables.Dataset.config` each YAML file, and :func:`~chiplib.data.tables.version`
+the change log. Recording is off until :func:`start` is called (the build does so before each run), so
+interactive use pays nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_reads: set[str] | None = None
+
+
+def start() -> None:
+    """Begin a fresh record (file names relative to the data directory)."""
+    global _reads
+    _reads = set()
+
+
+def note(*names: str) -> None:
+    """Record that the files ``names`` (relative to the data directory) were read."""
+    if _reads is not None:
+        _reads.update(names)
+
+
+def recorded() -> list[str]:
+    """The files read since :func:`start`, sorted (empty when recording is off)."""
+    return sorted(_reads or ())
+
+
+def stop() -> list[str]:
+    """End the record and return it."""
+    global _reads
+    names, _reads = recorded(), None
+    return names
+
+
+def remembered(function: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``function``'s results by its (hashable) arguments for the life of the process; a cached
+    answer notes again the files the first call read, so a warm kernel's later runs record them too."""
+    cache: dict[tuple, tuple[T, frozenset[str]]] = {}
+
+    @functools.wraps(function)
+    def wrapper(*args: Any) -> T:
+        global _reads
+        if args in cache:
+            value, files = cache[args]
+            note(*files)
+            return value
+        outer, _reads = _reads, set()
+        try:
+            value = function(*args)
+        finally:
+            files = frozenset(_reads)
+            _reads = None if outer is None else outer | files
+        cache[args] = (value, files)
+        return value
+
+    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
+    return wrapper
