@@ -4,7 +4,8 @@
     chiplib chips               chips and how many sourced / contested metrics each has
     chiplib claims              every claim's verdict, claimant origin and the independent evidence behind it
     chiplib export-controls     TPP, performance density and classification under a rule version
-    chiplib build               render the reports in notebooks/reports.yaml
+    chiplib build               render the reports in notebooks/reports.yaml (locally or on Dask)
+    chiplib sweep               the production model over a grid of inputs, to one Parquet table
     chiplib release             write the versioned data and reports archive to dist/
     chiplib --version
 """
@@ -114,11 +115,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"nothing changed: {unchanged} reports up to date -> {out / 'index.html'}")
             return 0
     from chiplib.build import BuildError, BuildInterrupted, PlanError, build, parse_overrides
+    from chiplib.build.executors import ExecutorError, executor
 
     try:
-        return build(only=args.only, jobs=args.jobs, overrides=parse_overrides(args.param or []), force=args.force,
-                     progress=not args.quiet, cell_timeout=args.cell_timeout, **options)
-    except PlanError as exc:
+        with executor(args.executor, args.scheduler, args.jobs) as pool:
+            return build(only=args.only, jobs=args.jobs, overrides=parse_overrides(args.param or []), force=args.force,
+                         progress=not args.quiet, cell_timeout=args.cell_timeout, executor=pool, **options)
+    except (PlanError, ExecutorError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BuildError as exc:
@@ -182,6 +185,35 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help="local worker processes (default) or a Dask cluster")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="Dask scheduler to join, e.g. tcp://10.0.0.5:8786 (default: start a local cluster)")
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from chiplib.build.executors import ExecutorError, executor
+    from chiplib.models import fab, sweep
+
+    try:
+        with executor(args.executor, args.scheduler, args.jobs) as pool:
+            if pool is None and (args.jobs or 2) > 1:
+                with ProcessPoolExecutor(max_workers=args.jobs) as local:
+                    table = sweep.sweep(args.scenario, args.year, args.steps, args.samples, args.seed, local)
+            else:
+                table = sweep.sweep(args.scenario, args.year, args.steps, args.samples, args.seed, pool)
+    except (ExecutorError, fab.FabModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    table.to_parquet(args.out, index=False)
+    print(f"wrote {len(table)} grid points ({args.scenario}, {args.year}) to {args.out}; "
+          f"sources: {', '.join(table.attrs['sources'])}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chiplib", description="Sourced data and models on China's AI accelerators.")
@@ -242,7 +274,23 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--plan", metavar="FILE", default=None, help="build plan (default: notebooks/reports.yaml)")
     build.add_argument("--out", metavar="DIR", default=None, help="reports folder (default: reports/)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    _executor_options(build)
     build.set_defaults(func=cmd_build)
+
+    sweep = commands.add_parser(
+        "sweep", help="the production model over a grid of SMIC capacity x die yield x HBM stacks, to Parquet",
+        description="Evaluate one year's 910C-class output (Monte Carlo over the scenario's other inputs) at every "
+                    "point of a grid over the scenario's published ranges, and write one Parquet table.")
+    sweep.add_argument("--scenario", default="base", help="production scenario in data/fab_scenarios.yaml (default: base)")
+    sweep.add_argument("--year", type=int, default=2025, help="year whose published ranges are used (default: 2025)")
+    sweep.add_argument("--steps", type=_positive_int, default=5, help="values per grid input (default: 5)")
+    sweep.add_argument("--samples", type=_positive_int, default=2000, help="Monte Carlo draws per point (default: 2000)")
+    sweep.add_argument("--seed", type=int, default=2025, help="base random seed (default: 2025)")
+    sweep.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                       help="worker processes (default: one per core)")
+    sweep.add_argument("--out", metavar="FILE", default="sweep.parquet", help="output table (default: sweep.parquet)")
+    _executor_options(sweep)
+    sweep.set_defaults(func=cmd_sweep)
     return parser
 
 
@@ -265,13 +313,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from chiplib.data import DataValidationError
-
     try:
         return args.func(args)
-    except DataValidationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:
+        data = sys.modules.get("chiplib.data")  # never imported: the error cannot be the data's
+        if data is not None and isinstance(exc, data.DataValidationError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

@@ -101,8 +101,16 @@ def _typed_specs(raw_specs: pd.DataFrame, metrics: pd.DataFrame, sources: pd.Dat
     return specs[columns].reset_index(drop=True)
 
 
+def stamp(directory: Path) -> tuple:
+    """(name, modification time, size) of every file in ``directory``: a changed file means a fresh load."""
+    try:
+        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()))
+    except OSError:
+        return ()
+
+
 @lru_cache(maxsize=8)
-def _load(directory: Path) -> Dataset:
+def _load(directory: Path, stamp: tuple = ()) -> Dataset:
     raw = check(directory)
     if raw.issues:
         raise DataValidationError(raw.issues)
@@ -163,9 +171,11 @@ def facts(table: str, dataset: Dataset | None = None) -> pd.DataFrame:
 
 
 def load(directory: Path | str | None = None) -> Dataset:
-    """Load and validate the tables in ``directory`` (default :func:`data_dir`); cached per directory.
+    """Load and validate the tables in ``directory`` (default :func:`data_dir`); cached per directory until one
+    of its files changes.
 
     Raises DataValidationError listing every problem (file, line, column, reason).
     Callers must not modify the returned frames; the views below return copies.
     """
-    return _load(Path(directory).resolve() if directory is not None else data_dir())
+    folder = Path(directory).resolve() if directory is not None else data_dir()
+    return _load(folder, stamp(folder))

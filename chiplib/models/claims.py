@@ -30,6 +30,7 @@ import pandas as pd
 
 from chiplib import data
 from chiplib.data import tracking
+from chiplib.data.tables import stamp
 from chiplib.models import export_controls, hbm, measured, roadmaps, systems
 
 VERDICTS = ("supported", "partly", "contradicted", "contested", "unverified", "not testable")
@@ -359,12 +360,13 @@ def ledger(dataset: data.Dataset | None = None) -> pd.DataFrame:
     for the loaded dataset (a copy is returned); any other dataset is assessed afresh."""
     ds = dataset or data.load()
     if ds is data.load(ds.directory):
-        return _ledger_of(ds.directory).copy()
+        return _ledger_of(ds.directory, stamp(ds.directory)).copy()
     return _assess_all(ds)
 
 
 @tracking.remembered
-def _ledger_of(directory: Path) -> pd.DataFrame:
+def _ledger_of(directory: Path, files: tuple) -> pd.DataFrame:
+    """The loaded dataset's ledger, remembered per data directory and state of its files (``files``)."""
     return _assess_all(data.load(directory))
 
 

@@ -6,6 +6,7 @@ Each test names the battery case it covers (see the README's "Faults and what th
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -90,13 +91,15 @@ def test_every_yaml_file_and_template_is_a_cache_input(tmp_path):
 
 
 def test_a_rules_edit_rebuilds_and_data_dir_reaches_the_kernels(tmp_path, capsys):
-    """Battery 3: `--data-dir X build` builds from X, and a threshold edit in X's rules file rebuilds."""
+    """Battery 3: `--data-dir X build` builds from X; a threshold edit in X's rules file rebuilds the report that
+    read the rules, and only that one; an edit to a table no report read rebuilds nothing."""
     copy = _data_copy(tmp_path)
     notebooks = tmp_path / "notebooks"
     _notebook(notebooks / "landscape.ipynb", 'from chiplib import data\nfrom chiplib.present import figures\n'
               'figures.record("chips", "Chips", len(data.load().chips), "", ["epoch-ml-hardware"])\n'
-              'figures.record("dir", "Data", data.data_dir().name, "", ["epoch-ml-hardware"])')
-    plan = _plan(notebooks, [("landscape", {"a": {}}, 1)])
+              'figures.record("dir", "Data", data.data_dir().name, "", ["epoch-ml-hardware"])\n'
+              'if include_roadmap:\n    rules = data.load().config("export_rules.yaml")')
+    plan = _plan(notebooks, [("landscape", {"a": {}, "b": {"include_roadmap": "false"}}, 1)])
     out = tmp_path / "reports"
     chips, specs = copy / "chips.csv", copy / "chip_specs.csv"
     kept, last = chips.read_text().rstrip("\n").rsplit("\n", 1)
@@ -109,10 +112,20 @@ def test_a_rules_edit_rebuilds_and_data_dir_reaches_the_kernels(tmp_path, capsys
     fewer = len(data.load().chips) - 1
     assert "landscape,a,dir,Data,data," in figures and f"landscape,a,chips,Chips,{fewer}.0," in figures
     capsys.readouterr()
+    records = {v: json.loads((out / ".cache" / f"landscape--{v}.json").read_text())["reads"] for v in "ab"}
+    assert records == {"a": ["chips.csv", "export_rules.yaml"], "b": ["chips.csv"]}, "reads recorded by the data layer"
     rules = copy / "export_rules.yaml"
     rules.write_text(rules.read_text().replace('[tpp, ">=", 4800]]}', '[tpp, ">=", 4000]]}', 1))
     assert main(args) == 0
-    assert "1 built, 0 unchanged" in capsys.readouterr().out
+    assert "1 built, 1 unchanged" in capsys.readouterr().out
+    assert json.loads((out / ".cache" / "landscape--a.json").read_text())["seconds"] > 0
+    events = copy / "events.csv"  # read by neither variant
+    events.write_text(events.read_text().replace("Huawei", "Huawei Technologies", 1))
+    assert main(args) == 0
+    assert "0 built, 2 unchanged" in capsys.readouterr().out
+    chips.write_text(chips.read_text().replace("Ampere GA100.", "Ampere GA100 die.", 1))  # a row of a table both read
+    assert main(args) == 0
+    assert "2 built, 0 unchanged" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------------- 4. silent misreadings
