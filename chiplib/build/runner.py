@@ -109,6 +109,8 @@ def run_job(job: Job, key: str, staging: str, banner: str, cell_timeout: int = D
         directory = Path((env or {}).get("CHIPLIB_DATA") or data.data_dir())
         inputs_hash = run_hash(key, reads, directory)
         nb = nbformat.read(executed, as_version=4)
+        for index, cell in enumerate(nb.cells):  # papermill gives its parameters cell a random id
+            cell.id = f"cell-{index}"
         html = render.to_html(nb, title=f"{job.title} ({job.variant})", banner=banner.replace("{inputs}", inputs_hash[:12]))
         (Path(staging) / job.html_name).write_text(html, encoding="utf-8")
         return Result(job, collect_figures(nb), time.perf_counter() - start, inputs_hash=inputs_hash, reads=reads)

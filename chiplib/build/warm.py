@@ -63,7 +63,9 @@ class WarmKernel:
         self.env = dict(env)
         self._log = open(log, "a", encoding="utf-8")  # noqa: SIM115 (kept open for the kernel's lifetime)
         self.km = AsyncKernelManager(kernel_name="python3")
-        run_sync(self.km.start_kernel)(stdout=self._log, stderr=self._log, env={**os.environ, **self.env})
+        # no history database: runs restart their execution count at 1, which its unique keys would refuse
+        run_sync(self.km.start_kernel)(stdout=self._log, stderr=self._log, env={**os.environ, **self.env},
+                                       extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=start_timeout)

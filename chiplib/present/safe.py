@@ -12,9 +12,11 @@ shows it as the characters it is. Notebooks and report prose use the helpers her
 
 from __future__ import annotations
 
+import hashlib
 import html
 import string
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from chiplib.present.citations import cite
@@ -67,6 +69,19 @@ def markdown(template: str, /, *args: Any, **values: Any) -> Markdown:
     return Markdown(md(template, *args, **values))
 
 
+@lru_cache(maxsize=1)
+def _table_class() -> type:
+    """A Styler whose plain-text form names its shape, not its memory address (outputs must not vary by run)."""
+    from pandas.io.formats.style import Styler
+
+    class Table(Styler):
+        def __repr__(self) -> str:
+            rows, columns = self.data.shape
+            return f"<table: {rows} rows x {columns} columns>"
+
+    return Table
+
+
 def table(frame: pd.DataFrame, formats: Mapping[str, str] | str | None = None, *, na_rep: str = "",
           index: bool = False, sources: Iterable[str] = ()) -> Styler:
     """A Styler for ``frame`` with every cell, index label and column header HTML-escaped.
@@ -77,7 +92,9 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | str | None = None, *
     cite(sources)
     if "source_id" in frame.columns:
         cite(frame["source_id"].dropna())
-    styler = frame.style.format(escape="html", na_rep=na_rep)
+    # the table's element ids come from its content, not at random: the same data gives the same page
+    uuid = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:8]
+    styler = _table_class()(frame, uuid=uuid).format(escape="html", na_rep=na_rep)
     if formats:
         if isinstance(formats, str):
             styler = styler.format(formats, escape="html", na_rep=na_rep)

@@ -1,0 +1,95 @@
+"""Warm kernels and other executors give exactly the reports a cold run gives.
+
+A warm kernel runs report after report; these tests run two variants in one warm kernel in both orders and
+compare every output with a cold papermill run (a fresh kernel per notebook), then build the same variants on
+a local Dask cluster and compare the reports with the local build.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from chiplib import build
+from chiplib.build import warm
+from chiplib.build.executors import executor
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+VARIANTS = [("landscape", {"reference": "nvidia-h20"}), ("measured", {"task": "training"})]
+
+
+def _outputs(path: Path) -> list:
+    """Every code cell's outputs, without execution counts or timing metadata."""
+    nb = nbformat.read(path, as_version=4)
+    return [[{key: output[key] for key in ("output_type", "name", "text", "data") if key in output}
+             for output in cell.get("outputs", [])] for cell in nb.cells if cell.cell_type == "code"]
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory) -> dict[str, list]:
+    folder = tmp_path_factory.mktemp("cold")
+    runs = {}
+    for name, params in VARIANTS:
+        out = folder / f"{name}.ipynb"
+        pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=params, cwd=str(NOTEBOOKS),
+                            kernel_name="python3", progress_bar=False)
+        runs[name] = _outputs(out)
+    return runs
+
+
+@pytest.mark.parametrize("order", [VARIANTS, VARIANTS[::-1]], ids=["landscape-first", "measured-first"])
+def test_two_runs_in_one_warm_kernel_match_cold_runs(cold, order, tmp_path):
+    kernel = warm.WarmKernel(tmp_path / "kernel.log", {})
+    try:
+        for name, params in order:
+            kernel.reset(NOTEBOOKS)
+            out = tmp_path / f"{name}.ipynb"
+            pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=params, engine_name=warm.ENGINE,
+                                warm=kernel, kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False)
+            assert _outputs(out) == cold[name], f"{name} differs from its cold run"
+            assert "chips.csv" in kernel.reads()
+    finally:
+        kernel.shutdown()
+    assert "Traceback" not in (tmp_path / "kernel.log").read_text()
+
+
+def test_a_plain_papermill_call_still_works(cold):
+    assert cold["landscape"] and cold["measured"], "the cold runs above are plain papermill calls"
+
+
+def _plan(tmp_path: Path) -> Path:
+    plan = tmp_path / "notebooks" / "reports.yaml"
+    plan.parent.mkdir()
+    for name, _ in VARIANTS:
+        shutil.copy(NOTEBOOKS / f"{name}.ipynb", plan.parent)
+    entries = [r for r in build.load_plan() if r["name"] in dict(VARIANTS)]
+    import yaml
+
+    for entry in entries:
+        params = dict(VARIANTS)[entry["name"]]
+        entry["variants"] = {"only": params}
+    plan.write_text(yaml.safe_dump({"reports": entries}, sort_keys=False))
+    return plan
+
+
+def _without_banner(html: str) -> str:
+    return re.sub(r"built \d{4}-\d\d-\d\d \d\d:\d\d UTC", "built <time>", html)
+
+
+def test_a_dask_cluster_builds_the_same_reports(tmp_path):
+    plan = _plan(tmp_path)
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    assert build.build(plan=plan, out=local, progress=False) == 0
+    with executor("dask", workers=2) as pool:
+        assert build.build(plan=plan, out=dask, progress=False, executor=pool) == 0
+    names = sorted(p.name for p in local.glob("*--*.html"))
+    assert names == sorted(p.name for p in dask.glob("*--*.html")) == ["landscape--only.html", "measured--only.html"]
+    for name in names:
+        assert _without_banner((local / name).read_text()) == _without_banner((dask / name).read_text()), name
+    assert (local / "figures.csv").read_text() == (dask / "figures.csv").read_text()
