@@ -18,3 +18,10 @@ def data_dir() -> Path:
     if override:
         return Path(override).resolve()
     return REPO / "data"
+
+
+def cache_dir() -> Path:
+    """Where chiplib remembers work it need not repeat (which data digests passed validation):
+    ``$CHIPLIB_CACHE`` if set, else ``.cache/`` in the repository (ignored by git)."""
+    override = os.environ.get("CHIPLIB_CACHE")
+    return Path(override).resolve() if override else REPO / ".cache"

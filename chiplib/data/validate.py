@@ -230,11 +230,33 @@ def _check_measurements(raw: RawTables) -> None:
             _check_unit(raw, "measurements", line, row.unit, canonical, f"{row.metric} is in {canonical}")
 
 
-def check(data_dir: Path) -> RawTables:
-    """Read every table under ``data_dir`` and run every check; the result lists all problems found."""
+def _validated_marker(data_dir: Path) -> Path:
+    """The file whose existence says: these exact data files passed these exact checks before. Named by a
+    digest of every file in ``data_dir`` and of the data layer's and core's code (a changed check re-checks)."""
+    import hashlib
+
+    from chiplib.core.locations import cache_dir
+
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parents[1]
+    files = [(data_dir, p) for p in sorted(data_dir.iterdir()) if p.is_file()]
+    files += [(code, p) for folder in ("data", "core") for p in sorted((code / folder).glob("*.py"))]
+    for root, path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return cache_dir() / "validated" / digest.hexdigest()
+
+
+def check(data_dir: Path, remember: bool = True) -> RawTables:
+    """Read every table under ``data_dir`` and run every check; the result lists all problems found.
+
+    With ``remember``, data that passed every check is remembered by digest (:func:`_validated_marker`), and
+    the same files are then read without being checked again."""
     raw = RawTables()
     for table in schema.TABLES:
         read_raw(data_dir, table, raw)
+    marker = _validated_marker(data_dir) if remember else None
+    if marker is not None and marker.exists():
+        return raw
     for table in schema.TABLES:
         _check_schema(table, raw)
         _check_duplicates(table, raw)
@@ -250,4 +272,10 @@ def check(data_dir: Path) -> RawTables:
     defined = check_configs(data_dir, raw)
     check_claims(raw, defined)
     raw.issues.sort()
+    if marker is not None and not raw.issues:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only cache only costs time
     return raw
