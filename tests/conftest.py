@@ -16,6 +16,17 @@ def pytest_collection_modifyitems(items):
         if any(Path(str(item.path)).is_relative_to(place) for place in SLOW_PLACES):
             item.add_marker(pytest.mark.slow)
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> tuple[int, Path]:
+    """(exit code, reports folder) of one cold build of every variant in notebooks/reports.yaml, shared by
+    every test that reads built reports."""
+    from chiplib import build
+
+    out = tmp_path_factory.mktemp("reports")
+    code = build.build(out=out, progress=False)
+    return code, out
+
+
 TABLES = {
     "origins.csv": """\
 origin_id,name,kind,url

@@ -13,13 +13,6 @@ from chiplib import build, data
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    code = build.build(out=out, progress=False)
-    return code, out
-
-
 def test_every_variant_builds_with_its_headline_figures(built):
     code, out = built
     assert code == 0
