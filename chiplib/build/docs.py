@@ -73,7 +73,10 @@ def report_map() -> str:
         doc = " ".join((module_for(report["name"]).answer.__doc__ or "").split())
         gives = doc.removeprefix("The answer in brief: ").split(". ")[0].rstrip(".")
         stem = report_stem(report["name"])
-        rows.append({"report": f"{report['title']} ({', '.join(report['variants'])})",
+        generated = report.get("variants_from")
+        variants = (f"one per row of {generated['table']}.csv: {len(report['variants'])}" if generated
+                    else ", ".join(report["variants"]))
+        rows.append({"report": f"{report['title']} ({variants})",
                      "question": " ".join(report["question"].split()), "notebook": f"notebooks/{stem}.ipynb",
                      "answer in brief": gives})
     return markdown_table(pd.DataFrame(rows))

@@ -72,9 +72,13 @@ def figures_table(results: list[Result], order: dict[str, tuple[int, int]] | Non
 
 
 def index_page(results: list[Result], reports: list[dict], built: str, data_hash: str,
-               data_version: tuple[str, str] = ("unversioned", "")) -> str:
-    """``reports/index.html``: every report and variant with its question, headline figures and build date."""
+               data_version: tuple[str, str] = ("unversioned", ""), dataset: data.Dataset | None = None) -> str:
+    """``reports/index.html``: the overview's headline figures and a chart, a sortable and filterable table of
+    every chip linking its dossier (with ``dataset``), then every report with its question and its variants
+    in plan order, each with its first headline figures."""
     import jinja2
+
+    from chiplib.reports import front_page as front
 
     by_report: dict[str, list[dict]] = {}
     order = plan_order(reports)
@@ -84,11 +88,22 @@ def index_page(results: list[Result], reports: list[dict], built: str, data_hash
         by_report.setdefault(result.job.report, []).append(
             {"variant": result.job.variant, "href": result.job.html_name, "params": result.job.params,
              "figures": figures})
+    overview = by_report.get("overview", [])
+    context: dict[str, Any] = {"headline": overview[0]["figures"] if overview else [],
+                               "overview_href": overview[0]["href"] if overview else None,
+                               "chips": [], "chart_svg": "", "chart_sources": []}
+    if dataset is not None:
+        dossiers = {v["href"] for v in by_report.get("chip", [])}
+        context["chips"], context["rule_name"] = front.chip_rows(dataset, dossiers)
+        context["countries"] = sorted({c["country"] for c in context["chips"]})
+        context["figure_headers"] = [header for _, header, _ in front.KEY_FIGURES]
+        context["chart_svg"], context["chart_sources"] = front.compute_chart(dataset), front.chart_sources(dataset)
+    listed = [r for r in reports if r["name"] in by_report and "variants_from" not in r]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=True)
     return env.get_template("index.html.j2").render(
-        reports=[r for r in reports if r["name"] in by_report], variants=by_report, built=built, data_hash=data_hash,
-        data_version=data_version[0], as_of=data_version[1])
+        reports=listed, variants=by_report, built=built, data_hash=data_hash,
+        data_version=data_version[0], as_of=data_version[1], **context)
 
 
 def _remove_orphans(out: Path, reports: list[dict]) -> list[str]:
@@ -141,7 +156,7 @@ def build(only: list[str] | None = None, jobs: int | None = None, overrides: dic
             print(f"nothing changed: {unchanged} reports up to date -> {out / 'index.html'}")
             return 0
     fingerprint = noop.fingerprint(plan, directory, out) if directory.is_dir() else ""
-    reports = load_plan(plan)
+    reports = load_plan(plan, directory)
     if not reports:
         print(f"{plan} lists no reports: nothing to build")
         return 0
@@ -241,7 +256,7 @@ def _build_locked(reports: list[dict], selected: list[Job], out: Path, dataset: 
     finally:
         workers.close()
     write_atomic(out / "index.html", index_page(all_results, reports, built, data_hash(directory)[:12],
-                                                (number, as_of)))
+                                                (number, as_of), dataset))
     removed = _remove_orphans(out, reports)
     fresh_count = sum(1 for r in results if not r.cached)
     print(f"{fresh_count} built, {sum(1 for r in results if r.cached)} unchanged (cached), {len(failures)} failed "

@@ -71,10 +71,11 @@ def report_stem(report: str) -> str:
     return report.replace("-", "_")
 
 
-def load_plan(path: Path = PLAN) -> list[dict]:
+def load_plan(path: Path = PLAN, data_dir: Path | None = None) -> list[dict]:
     """The list of reports in the plan, checked against its schema (unknown keys, duplicate names, types),
     and each report's module and notebook (by convention, see :func:`report_stem`); PlanError lists every
-    problem with its key path."""
+    problem with its key path. A report declared with ``variants_from`` gets one variant per row of that
+    data table (in the table's order; :func:`generated_variants`), so a new row brings a new variant."""
     try:
         plan = configs.read(path)
     except configs.YamlError as exc:
@@ -91,14 +92,41 @@ def load_plan(path: Path = PLAN) -> list[dict]:
         seen.add(report["name"])
         stem = report_stem(report["name"])
         if not (REPORTS_PACKAGE / f"{stem}.py").is_file():
-            valid = sorted(p.stem.replace("_", "-") for p in REPORTS_PACKAGE.glob("[a-z]*.py"))
+            valid = sorted(p.stem.replace("_", "-") for p in REPORTS_PACKAGE.glob("[a-z]*.py")
+                           if (NOTEBOOKS / f"{p.stem}.ipynb").is_file())  # a report is a module and a notebook
             problems.append(f"{where}: no report module chiplib/reports/{stem}.py for {report['name']!r}; "
                             f"reports with a module: {', '.join(valid)}")
         if not (path.parent / f"{stem}.ipynb").is_file():
             problems.append(f"{where}: notebook {stem}.ipynb not found in {path.parent}")
+        if "variants_from" in report:
+            try:
+                report["variants"] = generated_variants(report["variants_from"], data_dir)
+            except PlanError as exc:
+                problems.append(f"{where}.variants_from: {exc}")
     if problems:
         raise PlanError("\n".join(problems))
     return reports
+
+
+def generated_variants(spec: dict, data_dir: Path | None = None) -> dict[str, dict]:
+    """``{value: {parameter: value}}`` for each row of ``spec["table"]`` (the value of ``spec["column"]``,
+    default the table's first column), in the table's order."""
+    import re
+
+    from chiplib import data
+
+    tables = data.load(data_dir).tables
+    if spec["table"] not in tables:
+        raise PlanError(f"no data table {spec['table']!r}; tables: {', '.join(sorted(tables))}")
+    table = tables[spec["table"]]
+    column = spec.get("column", table.columns[0])
+    if column not in table.columns:
+        raise PlanError(f"table {spec['table']!r} has no column {column!r}; columns: {', '.join(table.columns)}")
+    values = [str(v) for v in table[column].dropna()]
+    bad = [v for v in values if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", v)]
+    if bad:
+        raise PlanError(f"{column} values cannot name variants (lower-case words joined by '-'): {', '.join(bad)}")
+    return {value: {spec["parameter"]: value} for value in dict.fromkeys(values)}
 
 
 def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:

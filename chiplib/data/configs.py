@@ -175,7 +175,10 @@ SCHEMAS: dict[str, dict] = {
             "variants": {"type": "object", "minProperties": 1,
                          "propertyNames": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
                          "additionalProperties": {"type": ["object", "null"]}},
-        }, ("name", "title", "question", "variants"))},
+            # one variant per row of a data table: {table: chips, parameter: chip} (column: the table's first)
+            "variants_from": _mapping({"table": {"type": "string"}, "parameter": {"type": "string"},
+                                       "column": {"type": "string"}}, ("table", "parameter")),
+        }, ("name", "title", "question")) | {"oneOf": [{"required": ["variants"]}, {"required": ["variants_from"]}]}},
     }, ("reports",)),
 }
 

@@ -90,7 +90,8 @@ def test_plan_errors_name_the_problem(tmp_path):
     plan = tmp_path / "reports.yaml"
     plan.write_text("reports:\n  - name: os\n    title: t\n    question: q\n    variants: {a: {}}\n")
     with pytest.raises(build.PlanError, match=r"no report module chiplib/reports/os.py for 'os'; reports with a module: "
-                                              r"claims, clusters, export-controls, fab, hbm, landscape, measured, overview, software"):
+                                              r"chip, claims, clusters, export-controls, fab, hbm, landscape, measured, "
+                                              r"overview, software"):
         build.load_plan(plan)
     plan.write_text("reports:\n  - name: x\n")
     with pytest.raises(build.PlanError, match=r"key 'reports.0': missing key\(s\) 'question', 'title', 'variants'"):
