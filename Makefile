@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup test test-fast lint reports release lab validate docs notebooks refresh bench clean
+.PHONY: setup test test-fast lint reports release lab explore validate docs notebooks refresh bench clean
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ release: reports
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# The explorer (notebooks/explore.ipynb) as a web app: Voila, code hidden, offline, on 127.0.0.1 (PORT=8866).
+explore: $(STAMP)
+	$(BIN)/python -m chiplib.build.explore --port $(or $(PORT),8866)
 
 docs: $(STAMP)
 	$(BIN)/python -m chiplib.build.docs

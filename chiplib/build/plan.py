@@ -93,7 +93,8 @@ def load_plan(path: Path = PLAN, data_dir: Path | None = None) -> list[dict]:
         stem = report_stem(report["name"])
         if not (REPORTS_PACKAGE / f"{stem}.py").is_file():
             valid = sorted(p.stem.replace("_", "-") for p in REPORTS_PACKAGE.glob("[a-z]*.py")
-                           if (NOTEBOOKS / f"{p.stem}.ipynb").is_file())  # a report is a module and a notebook
+                           if (NOTEBOOKS / f"{p.stem}.ipynb").is_file()  # a report: a module, a notebook, an answer
+                           and hasattr(module_for(p.stem), "answer"))
             problems.append(f"{where}: no report module chiplib/reports/{stem}.py for {report['name']!r}; "
                             f"reports with a module: {', '.join(valid)}")
         if not (path.parent / f"{stem}.ipynb").is_file():

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from chiplib.present.charts import METADATA_KEY as CHART_KEY
+from chiplib.present.charts import VEGALITE_MIME
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -35,14 +36,20 @@ def _chart_html(spec: dict, svg: str) -> str:
 
 
 def interactive_charts(nb) -> None:
-    """Replace each tagged chart output's SVG with an HTML block holding the spec and the SVG fallback."""
+    """Replace each chart output (:func:`chiplib.present.charts.show`) with an HTML block holding its spec and
+    its SVG fallback. The spec is the bundle's Vega-Lite entry (or, in notebooks executed before it moved
+    there, the output metadata); the Vega-Lite entry is removed so nbconvert never sees it."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            spec = output.get("metadata", {}).get(CHART_KEY)
-            if spec is None or "image/svg+xml" not in output.get("data", {}):
+            data, metadata = output.get("data", {}), output.get("metadata", {})
+            spec = data.pop(VEGALITE_MIME, None)
+            metadata.pop(VEGALITE_MIME, None)
+            if spec is None:
+                spec = metadata.get(CHART_KEY)
+            if spec is None or "image/svg+xml" not in data:
                 continue
-            svg = output["data"].pop("image/svg+xml")
-            output["data"]["text/html"] = _chart_html(spec, svg)
+            svg = data.pop("image/svg+xml")
+            data["text/html"] = _chart_html(spec, svg)
 
 
 def to_html(nb, *, title: str, banner: str = "", show_code: bool = False) -> str:

@@ -15,6 +15,17 @@ def preferred_sources(chip_ids, metrics, dataset: Dataset | None = None) -> list
     return sorted(set(rows["source_id"]))
 
 
+def sources_by_chip(chip_ids, metrics, dataset: Dataset | None = None) -> dict[str, tuple[str, ...]]:
+    """Per chip, the source ids behind the preferred values of ``metrics`` (for tooltips and per-row captions);
+    a chip with none of them gets an empty tuple."""
+    ds = dataset or load()
+    ids = list(chip_ids)
+    specs = ds.specs
+    rows = specs[specs["preferred"] & specs["chip_id"].isin(ids) & specs["metric"].isin(list(metrics))]
+    grouped = rows.groupby("chip_id")["source_id"].agg(lambda s: tuple(sorted(set(s))))
+    return {chip: grouped.get(chip, ()) for chip in ids}
+
+
 def sources_for(source_ids, dataset: Dataset | None = None) -> pd.DataFrame:
     """The source rows (title, publisher, url, dates, kind) for the given ids, in id order."""
     ds = dataset or load()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from chiplib import data
+from chiplib.data.provenance import sources_by_chip
 from chiplib.data.schema import ROADMAP, SHIPPED
 
 #: Precision parameter -> dense throughput metric.
@@ -26,6 +27,18 @@ def in_scope(wide: pd.DataFrame, include_roadmap: bool) -> pd.DataFrame:
     return wide[wide["status"].isin(statuses)]
 
 
+def _with_shares(chips: pd.DataFrame, wide: pd.DataFrame, reference: str, metrics: list[str],
+                 columns: list[str]) -> pd.DataFrame:
+    ref = wide.loc[reference, metrics]
+    table = chips[columns].copy()
+    for metric in metrics:
+        table[metric] = chips[metric]
+        table[f"{metric}_share"] = chips[metric] / ref[metric]
+    table.attrs["units"] = {m: wide.attrs["units"][m] for m in metrics}
+    table.attrs["reference"] = reference
+    return table.sort_values(f"{metrics[0]}_share", ascending=False, na_position="last")
+
+
 def share_table(reference: str, precision: str, include_roadmap: bool = True,
                 dataset: data.Dataset | None = None) -> pd.DataFrame:
     """Chinese chips against ``reference``: each compared metric's value and its share of the reference.
@@ -33,29 +46,33 @@ def share_table(reference: str, precision: str, include_roadmap: bool = True,
     Columns: vendor, name, status, then for each metric ``<metric>`` (canonical unit) and
     ``<metric>_share`` (chip / reference). Sorted by compute share, unknown last.
     """
-    compute = PRECISIONS[precision]
-    metrics = [compute, *COMPARED]
+    metrics = [PRECISIONS[precision], *COMPARED]
     wide = data.specs_wide(dataset, metrics)
-    ref = wide.loc[reference, metrics]
     chips = in_scope(wide[wide["country"] == "CN"], include_roadmap)
-    table = chips[["vendor", "name", "status"]].copy()
-    for metric in metrics:
-        table[metric] = chips[metric]
-        table[f"{metric}_share"] = chips[metric] / ref[metric]
-    table.attrs["units"] = {m: wide.attrs["units"][m] for m in metrics}
-    table.attrs["reference"] = reference
-    return table.sort_values(f"{compute}_share", ascending=False, na_position="last")
+    return _with_shares(chips, wide, reference, metrics, ["vendor", "name", "status"])
+
+
+def comparison(chip_ids, reference: str, precision: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Any chips (``chip_ids``, either country, any status) against ``reference``, laid out as :func:`share_table`
+    with the chip's country beside its status."""
+    metrics = [PRECISIONS[precision], *COMPARED]
+    wide = data.specs_wide(dataset, metrics)
+    return _with_shares(wide.loc[list(chip_ids)], wide, reference, metrics, ["vendor", "name", "country", "status"])
 
 
 def compute_vs_bandwidth(precision: str, include_roadmap: bool = True,
                          dataset: data.Dataset | None = None) -> pd.DataFrame:
-    """Every chip (both countries) with both a compute figure at ``precision`` and a memory bandwidth."""
+    """Every chip (both countries) with both a compute figure at ``precision`` and a memory bandwidth, with
+    ``sources``: the source ids behind each chip's two figures."""
     compute = PRECISIONS[precision]
-    wide = in_scope(data.specs_wide(dataset), include_roadmap)
+    ds = dataset or data.load()
+    wide = in_scope(data.specs_wide(ds), include_roadmap)
     table = wide.dropna(subset=[compute, "memory_bandwidth"])
     table = table[["vendor", "name", "country", "status", "year", compute, "memory_bandwidth"]].copy()
     table["roadmap"] = table["status"].isin(ROADMAP)
     table["bytes_per_flop"] = table["memory_bandwidth"] * 1e9 / (table[compute] * 1e12)
+    by_chip = sources_by_chip(table.index, [compute, "memory_bandwidth"], ds)
+    table["sources"] = pd.Series([by_chip[chip] for chip in table.index], index=table.index, dtype=object)
     return table.rename(columns={compute: "compute"})
 
 

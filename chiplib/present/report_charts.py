@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from chiplib.present.charts import COUNTRY_COLOURS, altair, country_scale
+from chiplib.present.charts import COUNTRY_COLOURS, altair, country_scale, legend_pick, zoom
 
 #: Verdict colours of the claims ledger, in the order of claims.VERDICTS: supported, partly, contradicted,
 #: contested, unverified, not testable.
@@ -20,11 +20,23 @@ VERDICT_COLOURS = ("#27ae60", "#e67e22", "#c0392b", "#8e44ad", "#2980b9", "#7f8c
 HBM_GENERATIONS = ("HBM", "HBM2", "HBM2E", "HBM3", "HBM3E", "HBM4", "HBM4E", "HiBL 1.0", "HiZQ 2.0")
 
 
+def _source_tooltip(frame: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """``frame`` with a ``sources`` column (source ids per row, as tuples or text) made text, and the tooltip
+    entry that shows it; no entry when the frame has no such column."""
+    if "sources" not in frame.columns:
+        return frame, []
+    text = frame["sources"].map(lambda ids: ids if isinstance(ids, str) else ", ".join(ids))
+    return frame.assign(sources=text), ["sources:N"]
+
+
 # ----------------------------------------------------------------------------- landscape
 
 def compute_vs_bandwidth(points: pd.DataFrame, precision: str, reference: str):
-    """Dense compute against memory bandwidth per chip (log-log), roadmap parts hollow, the reference labelled."""
+    """Dense compute against memory bandwidth per chip (log-log), roadmap parts hollow, the reference labelled.
+    Live: zoom and pan, click a country in the legend, hover a chip for its figures and sources."""
     alt = altair()
+    points, source_tip = _source_tooltip(points)
+    pick = legend_pick("country", "pick_country")
     scatter = alt.Chart(points, title=alt.Title(
         f"Dense {precision.upper()} compute vs memory bandwidth",
         subtitle="Preferred figure per chip; hollow = announced/roadmap/rumoured")).mark_point(size=70, strokeWidth=2).encode(
@@ -32,13 +44,15 @@ def compute_vs_bandwidth(points: pd.DataFrame, precision: str, reference: str):
         y=alt.Y("memory_bandwidth:Q", scale=alt.Scale(type="log"), title="Memory bandwidth (GB/s)"),
         color=alt.Color("country:N", scale=country_scale(), title="Country"),
         shape=alt.Shape("roadmap:N", title="Announced/roadmap"),
-        fill=alt.condition("datum.roadmap", alt.value("white"), alt.Color("country:N", legend=None)),
+        fill=alt.condition("datum.roadmap", alt.value("white"), alt.Color("country:N", scale=country_scale(), title="Country")),
+        opacity=alt.condition(pick, alt.value(0.7), alt.value(0.15)),
         tooltip=["name:N", "vendor:N", "status:N", "year:Q", alt.Tooltip("compute:Q", format=",.0f"),
-                 alt.Tooltip("memory_bandwidth:Q", format=",.0f"), alt.Tooltip("bytes_per_flop:Q", format=".4f")],
+                 alt.Tooltip("memory_bandwidth:Q", format=",.0f"), alt.Tooltip("bytes_per_flop:Q", format=".4f"),
+                 *source_tip],
     )
     labels = scatter.transform_filter(alt.datum.chip_id == reference).mark_text(align="left", dx=8, fontSize=11).encode(
-        text="name:N", shape=alt.value("circle"))
-    return (scatter + labels).properties(width=560, height=380)
+        text="name:N", shape=alt.value("circle"), opacity=alt.value(1))
+    return (scatter.add_params(zoom(), pick) + labels).properties(width=560, height=380)
 
 
 def disputed_ranges(contested: pd.DataFrame):
@@ -71,18 +85,22 @@ def disputed_ranges(contested: pd.DataFrame):
 def tpp_vs_density(points: pd.DataFrame, rule_id: str, rule_name: str, china_parts: Sequence[str],
                    thresholds: dict[str, list[float]]):
     """Each chip's TPP against its performance density (log-log), coloured by classification, China parts
-    as labelled squares, the rule's thresholds as dashed lines."""
+    as labelled squares, the rule's thresholds as dashed lines. Live: zoom and pan, click a classification in the
+    legend, hover a chip for its classification, reason and (given a ``sources`` column) sources."""
     alt = altair()
+    points, source_tip = _source_tooltip(points)
+    pick = legend_pick("result", "pick_result")
     base = alt.Chart(points)
-    dots = base.mark_point(size=80, filled=True, opacity=0.85).encode(
+    dots = base.mark_point(size=80, filled=True).encode(
         x=alt.X("tpp:Q", scale=alt.Scale(type="log"), title="Total Processing Performance (TPP)"),
         y=alt.Y("pd:Q", scale=alt.Scale(type="log"), title="Performance density (TPP per mm² of logic die)"),
         color=alt.Color("result:N", title=f"Under {rule_id}"),
         shape=alt.Shape("china_part:N", title=None, scale=alt.Scale(range=["square", "circle"],
                                                                  domain=["NVIDIA/AMD China part", "other"])),
+        opacity=alt.condition(pick, alt.value(0.85), alt.value(0.15)),
         tooltip=["name:N", "vendor:N", alt.Tooltip("tpp:Q", format=",.0f"), "tpp_basis:N",
-                 alt.Tooltip("pd:Q", format=".2f"), "pd_basis:N", "result:N", "reason:N"],
-    )
+                 alt.Tooltip("pd:Q", format=".2f"), "pd_basis:N", "result:N", "reason:N", *source_tip],
+    ).add_params(zoom(), pick)
     labels = base.transform_filter(alt.FieldOneOfPredicate("chip_id", sorted(china_parts))).mark_text(
         align="left", dx=7, fontSize=10, color="#333").encode(x="tpp:Q", y="pd:Q", text="name:N")
     layers = [dots, labels]
@@ -182,6 +200,27 @@ def output_distribution(outputs, published: pd.DataFrame, year: int):
     return (dist + rules).properties(width=520, height=260, title=f"{year} output: model draws and published figures")
 
 
+def output_histogram(bins: pd.DataFrame, published: pd.DataFrame, year: int, percentiles: dict[str, float] | None = None):
+    """As :func:`output_distribution`, from draws already counted into ``bins`` (low, high, draws): a chart of a
+    few dozen rows rather than every draw, light enough to redraw on each move of a slider. ``percentiles``
+    (``{"p5": ..., "p50": ..., "p95": ...}``) are drawn as dashed black lines."""
+    alt = altair()
+    bars = alt.Chart(bins).mark_bar(opacity=0.7).encode(
+        x=alt.X("low:Q", title="910C packages in the year"), x2="high:Q", y=alt.Y("draws:Q", title="Draws"),
+        y2=alt.datum(0),
+        tooltip=[alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f"), "draws:Q"])
+    rules = alt.Chart(published).mark_rule(color="#c0392b", strokeWidth=2).encode(
+        x="value:Q", tooltip=["subject:N", alt.Tooltip("value:Q", format=",.0f"), "source_id:N", "note:N"])
+    layers = [bars, rules]
+    if percentiles:
+        marks = pd.DataFrame({"percentile": list(percentiles), "value": list(percentiles.values())})
+        layers.append(alt.Chart(marks).mark_rule(color="black", strokeDash=[4, 3]).encode(
+            x="value:Q", tooltip=["percentile:N", alt.Tooltip("value:Q", format=",.0f")]))
+    return alt.layer(*layers).properties(width=520, height=260, title=alt.Title(
+        f"{year} output: model draws and published figures",
+        subtitle="Red: published figures; dashed: the draws' 5th, 50th and 95th percentiles" if percentiles else ""))
+
+
 def tornado(swings: pd.DataFrame):
     """Output at each input's low and high end, around the base output (``swings.attrs["base"]``)."""
     alt = altair()
@@ -255,19 +294,21 @@ def milestone_ticks(events: pd.DataFrame):
 
 def peak_vs_measured(pairs: pd.DataFrame):
     """Each matched comparison: the datasheet ratio (x) against the measured ratio (y), log-log, with the line
-    where the two agree; below it the Chinese chip delivers less than its datasheet predicts."""
+    where the two agree; below it the Chinese chip delivers less than its datasheet predicts. Live: zoom and pan,
+    click a task in the legend."""
     alt = altair()
+    pick = legend_pick("task", "pick_task")
     data = pairs.assign(label=pairs["chip_id"] + " / " + pairs["yardstick"], origins=pairs["origins"].map(", ".join))
     low = float(min(data["peak_ratio"].min(), data["measured_ratio"].min(), 1) / 1.5)
     high = float(max(data["peak_ratio"].max(), data["measured_ratio"].max(), 1) * 1.5)
     scale = alt.Scale(type="log", domain=[low, high])
-    dots = alt.Chart(data).mark_point(size=80, filled=True, opacity=0.85).encode(
+    dots = alt.Chart(data).mark_point(size=80, filled=True).encode(
         x=alt.X("peak_ratio:Q", scale=scale, title="Datasheet ratio (Chinese chip / yardstick, dense peak)"),
         y=alt.Y("measured_ratio:Q", scale=scale, title="Measured ratio, same workload and settings"),
-        color=alt.Color("task:N", title="Task"),
+        color=alt.Color("task:N", title="Task"), opacity=alt.condition(pick, alt.value(0.85), alt.value(0.15)),
         tooltip=["label:N", "workload:N", "task:N", "precision:N", "batch:N", "sequence:N", "metric:N", "software:N",
                  "software_yardstick:N", alt.Tooltip("peak_ratio:Q", format=".2f"),
-                 alt.Tooltip("measured_ratio:Q", format=".2f"), "origins:N"])
+                 alt.Tooltip("measured_ratio:Q", format=".2f"), "origins:N"]).add_params(zoom(), pick)
     line = alt.Chart(pd.DataFrame({"x": [low, high]})).mark_line(color="grey", strokeDash=[4, 4]).encode(
         x=alt.X("x:Q", scale=scale), y=alt.Y("x:Q", scale=scale))
     return (line + dots).properties(width=520, height=380, title=alt.Title(
@@ -275,13 +316,16 @@ def peak_vs_measured(pairs: pd.DataFrame):
 
 
 def peak_share_over_time(fractions: pd.DataFrame):
-    """Achieved share of the datasheet peak per measurement, by date, coloured by vendor, shaped by grade."""
+    """Achieved share of the datasheet peak per measurement, by date, coloured by vendor, shaped by grade. Live:
+    zoom and pan, click a vendor in the legend."""
     alt = altair()
+    pick = legend_pick("vendor", "pick_vendor")
     data = fractions.assign(when=pd.to_datetime(fractions["date"].str[:7], format="%Y-%m", errors="coerce"),
                             percent=fractions["fraction"] * 100)
     return alt.Chart(data).mark_point(size=70, filled=True).encode(
         x=alt.X("when:T", title=None), y=alt.Y("percent:Q", title="Share of datasheet peak achieved (%)"),
         color=alt.Color("vendor:N", title="Vendor"), shape=alt.Shape("basis:N", title="Grade"),
+        opacity=alt.condition(pick, alt.value(0.7), alt.value(0.15)),
         tooltip=["name:N", "workload:N", "task:N", "precision:N", "software:N", alt.Tooltip("percent:Q", format=".0f"),
                  "how:N", "source_id:N", "basis:N"],
-    ).properties(width=560, height=320, title="Achieved share of peak by vendor and date")
+    ).add_params(zoom(), pick).properties(width=560, height=320, title="Achieved share of peak by vendor and date")
