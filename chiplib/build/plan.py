@@ -81,6 +81,10 @@ def load_plan(path: Path = PLAN, data_dir: Path | None = None) -> list[dict]:
     except configs.YamlError as exc:
         raise PlanError(f"{path}: cannot read the build plan: {exc}") from exc
     problems = [f"{path.name}: key '{p.path}': {p.reason}" for p in configs.problems(plan, configs.PLAN_FILE)]
+    for index, report in enumerate((plan or {}).get("reports") or [] if isinstance(plan, dict) else []):
+        if isinstance(report, dict) and ("variants" in report) == ("variants_from" in report):
+            problems.append(f"{path.name}: key 'reports.{index}': give either 'variants' or 'variants_from' "
+                            f"(one variant per row of a data table), not {'both' if 'variants' in report else 'neither'}")
     if problems:
         raise PlanError("\n".join(problems))
     reports = plan["reports"]

@@ -178,7 +178,7 @@ SCHEMAS: dict[str, dict] = {
             # one variant per row of a data table: {table: chips, parameter: chip} (column: the table's first)
             "variants_from": _mapping({"table": {"type": "string"}, "parameter": {"type": "string"},
                                        "column": {"type": "string"}}, ("table", "parameter")),
-        }, ("name", "title", "question")) | {"oneOf": [{"required": ["variants"]}, {"required": ["variants_from"]}]}},
+        }, ("name", "title", "question"))},  # and one of variants, variants_from (checked by the build plan)
     }, ("reports",)),
 }
 

@@ -94,7 +94,8 @@ def test_plan_errors_name_the_problem(tmp_path):
                                               r"overview, software"):
         build.load_plan(plan)
     plan.write_text("reports:\n  - name: x\n")
-    with pytest.raises(build.PlanError, match=r"key 'reports.0': missing key\(s\) 'question', 'title', 'variants'"):
+    with pytest.raises(build.PlanError, match=r"key 'reports.0': missing key\(s\) 'question', 'title'\n.*"
+                                              r"key 'reports.0': give either 'variants' or 'variants_from' .* not neither"):
         build.load_plan(plan)
     with pytest.raises(build.PlanError, match="matches no report or variant; valid names: landscape, export-controls, "):
         build.plan_jobs(build.load_plan(), only=["landscap"])
