@@ -371,10 +371,15 @@ def _ledger_of(directory: Path, files: tuple) -> pd.DataFrame:
 
 
 def _assess_all(ds: data.Dataset) -> pd.DataFrame:
-    claims = ds.tables["claims"]
+    return assess_rows(ds.tables["claims"], ds)
+
+
+def assess_rows(claim_rows: pd.DataFrame, ds: data.Dataset) -> pd.DataFrame:
+    """``claim_rows`` (rows of ``claims.csv``) assessed as the ledger assesses them: each on the data without its
+    claimant's origin (and without targets), one row per claim in the given order."""
     independent: dict[str, data.Dataset] = {}
     rows = []
-    for row in claims.itertuples(index=False):
+    for row in claim_rows.itertuples(index=False):
         if row.origin not in independent:
             independent[row.origin] = data.without_origin(ds, row.origin, keep_targets=False)
         rows.append(assess(row, ds, independent[row.origin]))

@@ -289,16 +289,10 @@ class Dossier:
     @cached_property
     def claims(self) -> pd.DataFrame:
         """The claims whose ``subject`` or ``subject_b`` is the chip, each assessed exactly as the claims ledger
-        does (:func:`chiplib.models.claims.assess`, on the data without the claimant's origin), in file order."""
+        does (:func:`chiplib.models.claims.assess_rows`, on the data without the claimant's origin), in file order."""
         ds = self.dataset
         table = ds.tables["claims"]
         mine = table[(table["subject"] == self.chip_id) | (table["subject_b"] == self.chip_id)]
-        independent: dict[str, data.Dataset] = {}
-        rows = []
-        for row in mine.itertuples(index=False):
-            if row.origin not in independent:
-                independent[row.origin] = data.without_origin(ds, row.origin, keep_targets=False)
-            rows.append(claims.assess(row, ds, independent[row.origin]))
         columns = ["claim_id", "claim", "claimant", "origin", "source_id", "date", "claimed", "unit", "computed",
                    "tolerance", "verdict", "reasoning", "note", "evidence_origins", "evidence_sources", "sources"]
-        return pd.DataFrame(rows, columns=columns)
+        return claims.assess_rows(mine, ds).reindex(columns=columns)

@@ -8,6 +8,8 @@ they do not.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from chiplib import data
 from chiplib.models import export_controls
 
@@ -17,8 +19,6 @@ KEY_FIGURES = (("fp16_dense", "FP16/BF16 dense, TFLOPS", 0), ("memory_capacity",
 
 
 def _missing(value) -> bool:
-    import pandas as pd
-
     return value is None or bool(pd.isna(value))
 
 

@@ -58,10 +58,6 @@ def test_runs_in_one_warm_kernel_match_cold_runs_in_either_order(cold, tmp_path)
     assert "Traceback" not in (tmp_path / "kernel.log").read_text()
 
 
-def test_a_plain_papermill_call_still_works(cold):
-    assert cold["landscape"] and cold["measured"], "the cold runs above are plain papermill calls"
-
-
 def _without_banner(html: str) -> str:
     return re.sub(r"built \d{4}-\d\d-\d\d \d\d:\d\d UTC", "built <time>", html)
 
