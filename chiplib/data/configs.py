@@ -18,6 +18,7 @@ from typing import Any
 RULES_FILE = "export_rules.yaml"
 FAB_SCENARIOS_FILE = "fab_scenarios.yaml"
 HBM_SCENARIOS_FILE = "hbm_scenarios.yaml"
+PRODUCTION_SCENARIOS_FILE = "production_scenarios.yaml"
 RUBRIC_FILE = "software_rubric.yaml"
 PLAN_FILE = "reports.yaml"
 
@@ -128,6 +129,19 @@ _FAB_INPUT = {"anyOf": [_RANGE, {"type": "null"},
                          "minProperties": 1, "maxProperties": 2}],
               "description": "[low, high], null, {from: estimate subject[, targets: true]} or {scenario: HBM scenario}"}
 
+_SUBJECTS = {"anyOf": [{"type": "string"}, {**_STRINGS, "minItems": 1}]}
+_YEARS = {"type": "object", "propertyNames": {"pattern": r"^[0-9]{4}$"}, "additionalProperties": _RANGE}
+_PRODUCTION_INPUT = {"anyOf": [_RANGE, {"type": "null"},
+                               {**_mapping({"from": _SUBJECTS, "targets": {"type": "boolean"}, "years": _YEARS}), "required": ["from"]},
+                               {**_mapping({"range": _RANGE, "years": _YEARS}), "required": ["range"]},
+                               _mapping({"scenario": {"type": "string"}}, ("scenario",))],
+                     "description": "[low, high], null, {from: subject(s)[, targets: true][, years: {...}]}, "
+                                    "{range: [low, high], years: {YYYY: [low, high]}} or {scenario: HBM scenario}"}
+#: The inputs of a production history (chiplib.models.production.INPUTS), every one required in every scenario.
+PRODUCTION_INPUTS = ("die_bank", "hbm_stockpile", "wafers_per_month", "die_yield_percent", "die_bank_drawdown",
+                     "hbm_drawdown", "packaging_yield", "share_950", "die_yield_950_percent", "die_area_950_mm2",
+                     "dies_per_950", "stacks_per_950", "domestic_stacks")
+
 #: The structure of each YAML file, as JSON Schema (draft 2020-12).
 SCHEMAS: dict[str, dict] = {
     RULES_FILE: {
@@ -153,6 +167,19 @@ SCHEMAS: dict[str, dict] = {
         }, ("description", "wafers_per_month", "die_yield_percent", "die_stock", "die_stock_drawdown",
             "packaging_yield", "hbm_stacks", "hbm_drawdown"))},
     }, ("chip", "die_chip", "scenarios")),
+    PRODUCTION_SCENARIOS_FILE: _mapping({
+        "years": {"type": "array", "items": {"type": "integer", "minimum": 2000, "maximum": 2100}, "minItems": 2, "maxItems": 2},
+        "generations": _mapping({"910c": _mapping({"chip": {"type": "string"}, "die_chip": {"type": "string"}}, ("chip", "die_chip")),
+                                 "950": _mapping({"chip": {"type": "string"}}, ("chip",))}, ("910c", "950")),
+        "scenarios": {"type": "object", "minProperties": 1,
+                      "propertyNames": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
+                      "additionalProperties": _mapping({"description": {"type": "string"},
+                                                        **{key: _PRODUCTION_INPUT for key in PRODUCTION_INPUTS}},
+                                                       ("description", *PRODUCTION_INPUTS))},
+        "published": {"type": "object", "additionalProperties": _mapping({
+            "counts": {"type": "string"}, "quantity": {"enum": [None, "packages", "packages_910c", "packages_950", "smic_capacity"]},
+            "scale": {"type": "number", "exclusiveMinimum": 0}}, ("counts", "quantity"))},
+    }, ("years", "generations", "scenarios", "published")),
     HBM_SCENARIOS_FILE: _mapping({
         "scenarios": {"type": "object", "minProperties": 1, "additionalProperties": _mapping({
             "description": {"type": "string"}, "subjects": {**_STRINGS, "minItems": 1},

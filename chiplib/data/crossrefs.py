@@ -3,6 +3,7 @@ claim's arguments against what its test reads."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from chiplib.data import configs, schema
@@ -76,10 +77,46 @@ def check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
                 elif isinstance(value, list) and value[0] > value[1]:
                     raw.issues.append(DataIssue(configs.FAB_SCENARIOS_FILE, 0, where, f"low {value[0]} is above high {value[1]}"))
         _yaml_refs(raw, configs.FAB_SCENARIOS_FILE, refs)
+    _check_production(data_dir, raw, chips, defined["hbm_scenarios"])
     rubric = _read_yaml(data_dir, configs.RUBRIC_FILE, raw)
     if rubric is not None:
         _check_rubric(rubric, raw)
     return defined
+
+
+def _check_production(data_dir: Path, raw: RawTables, chips: set[str], hbm_scenarios: set[str] | None) -> None:
+    """The production histories: chips, estimate subjects and HBM scenarios they name exist; low <= high;
+    year overrides fall inside the modelled years."""
+    name = configs.PRODUCTION_SCENARIOS_FILE
+    doc = _read_yaml(data_dir, name, raw)
+    if doc is None:
+        return
+    first, last = doc["years"]
+    if first > last:
+        raw.issues.append(DataIssue(name, 0, "years", f"first year {first} is after the last {last}"))
+    subjects = _known(raw, "fab_estimates", "subject") | _known(raw, "hbm_supply", "subject")
+    refs = [(f"generations.{g}.{key}", chip, chips, ("chip_id", "chips.csv"))
+            for g, spec in doc["generations"].items() for key, chip in spec.items()]
+    refs += [(f"published.{subject}", subject, subjects, ("estimate subject", "fab_estimates.csv")) for subject in doc["published"]]
+    for scenario, spec in doc["scenarios"].items():
+        for key, value in spec.items():
+            where = f"scenarios.{scenario}.{key}"
+            if not isinstance(value, (dict, list)):
+                continue
+            ranges = [value] if isinstance(value, list) else [value.get("range"), *(value.get("years") or {}).values()]
+            for bounds in filter(None, ranges):
+                if bounds[0] > bounds[1]:
+                    raw.issues.append(DataIssue(name, 0, where, f"low {bounds[0]} is above high {bounds[1]}"))
+            if isinstance(value, dict):
+                for year in value.get("years") or {}:
+                    if not first <= int(year) <= last:
+                        raw.issues.append(DataIssue(name, 0, f"{where}.years.{year}", f"year outside {first}-{last}"))
+                named = value.get("from")
+                for subject in [named] if isinstance(named, str) else (named or []):
+                    refs.append((where + ".from", subject, subjects, ("estimate subject", "fab_estimates.csv or hbm_supply.csv")))
+                if "scenario" in value:
+                    refs.append((where + ".scenario", value["scenario"], hbm_scenarios, ("HBM scenario", configs.HBM_SCENARIOS_FILE)))
+    _yaml_refs(raw, name, refs)
 
 
 def _check_rubric(rubric: dict, raw: RawTables) -> None:
@@ -114,6 +151,7 @@ CLAIM_ARGUMENTS: dict[str, dict[str, str]] = {
     "estimates": {"subject": "production estimate subject", "metric": "period", "claimed": "number"},
     "event": {"subject": "date", "metric": "keyword", "claimed": "number"},
     "measured_ratio": {"subject": "chip", "subject_b": "chip", "metric": "task group", "claimed": "number"},
+    "production": {"subject": "production quantity", "metric": "year or growth", "claimed": "number"},
     "untestable": {},
 }
 
@@ -133,6 +171,7 @@ def check_claims(raw: RawTables, defined: dict[str, set[str] | None]) -> None:
         "vendor": _known(raw, "chips", "vendor"), "production estimate subject": _known(raw, "fab_estimates", "subject"),
         "period": _known(raw, "fab_estimates", "period"), "date": None, "keyword": None,
         "task group": set(schema.MEASUREMENT_TASK_GROUPS),
+        "production quantity": set(schema.PRODUCTION_CLAIM_QUANTITIES), "year or growth": None,
     }
     for row in raw.frames["claims"].itertuples(index=False):
         line = getattr(row, LINE)
@@ -150,6 +189,8 @@ def check_claims(raw: RawTables, defined: dict[str, set[str] | None]) -> None:
                     raw.add("claims", line, "claimed", f"test {row.test} needs a claimed text and unit 'text'")
             elif value is None:
                 raw.add("claims", line, column, f"test {row.test} needs a {kind} in '{column}'")
+            elif kind == "year or growth" and not re.fullmatch(r"[0-9]{4}(/[0-9]{4})?", str(value)):
+                raw.add("claims", line, column, f"{value!r} is not a year (2025) or a growth (2026/2025; test {row.test})")
             elif kind == "date" and not schema.is_partial_date(value):
                 raw.add("claims", line, column, f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD; test {row.test})")
             elif names[kind] is not None and value not in names[kind]:  # None: its YAML file is broken

@@ -37,7 +37,9 @@ CUDA_APPROACHES = ("own API", "API mimicry", "translation", "binary compatibilit
 #: Tests the claims ledger may name (chiplib.models.claims.TESTS; a test keeps the two in step).
 CLAIM_TESTS = ("chip_metric", "chip_ratio", "tpp", "tpp_ratio", "classification", "system_total", "system_ratio",
                "hbm_accelerators", "generations_behind", "release_cadence", "estimates", "event", "measured_ratio",
-               "untestable")
+               "production", "untestable")
+#: What a production claim may name (chiplib.models.production.COMPARABLE).
+PRODUCTION_CLAIM_QUANTITIES = ("packages", "packages_910c", "packages_950", "smic_capacity", "dies_used")
 MILESTONES = ("announced", "sampling", "mass_production", "planned_sampling", "planned_mass_production")
 SYSTEM_STATUSES = ("shipping", "announced", "roadmap")
 #: measurements.csv: tasks, precisions, and metrics with their canonical units (totals are over ``chips``).

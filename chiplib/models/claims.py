@@ -31,7 +31,8 @@ import pandas as pd
 from chiplib import data
 from chiplib.data import tracking
 from chiplib.data.tables import stamp
-from chiplib.models import export_controls, hbm, measured, roadmaps, systems
+from chiplib.models import export_controls, fab, hbm, measured, production, roadmaps, systems
+from chiplib.models.verdicts import range_verdict, verdict
 
 VERDICTS = ("supported", "partly", "contradicted", "contested", "unverified", "not testable")
 
@@ -50,6 +51,7 @@ class Evaluation:
     reasoning: str
     premise: tuple[str, ...] = ()
     alternatives: tuple[tuple[float, str], ...] = ()
+    spread: tuple[float, float] | None = None  # a model's 5th-95th percentile: the verdict compares ranges
 
 
 def _nan(reason: str) -> Evaluation:
@@ -261,6 +263,13 @@ def measured_ratio(ds: data.Dataset, row) -> Evaluation:
                       f"{len(pairs)} matched {row.metric} comparison(s): median {value:.2f}x", alternatives=each)
 
 
+def production_model(ds: data.Dataset, row) -> Evaluation:
+    """Quantity ``subject`` of the base production history (:mod:`chiplib.models.production`) in year ``metric``
+    (or the growth ``2026/2025``): the median, with the 5th-95th percentile as the range the claim is judged by."""
+    p5, p50, p95, sources, text = production.claim_range(ds, str(row.subject), str(row.metric))
+    return Evaluation(p50, sources, text, spread=(p5, p95))
+
+
 def untestable(ds: data.Dataset, row) -> Evaluation:
     """A claim no public data in the collection can test (the note says why)."""
     return _nan(row.note or "not testable with public data")
@@ -271,34 +280,12 @@ TESTS: dict[str, Callable[[data.Dataset, object], Evaluation]] = {
     "classification": classification, "system_total": system_total, "system_ratio": system_ratio,
     "hbm_accelerators": hbm_accelerators, "generations_behind": generations_behind,
     "release_cadence": release_cadence, "estimates": estimates, "event": event, "measured_ratio": measured_ratio,
-    "untestable": untestable,
+    "production": production_model, "untestable": untestable,
 }
 
 
 def _number(text: str | None) -> float:
     return float(text) if text is not None else math.nan
-
-
-def verdict(claimed: float | str | None, low: float | None, high: float | None, computed: float | str,
-            tolerance: float) -> str:
-    """Verdict from the claimed value (or range; one empty end makes a one-sided bound) and the computed one.
-    Only the value-based verdicts: the ledger adds ``contested`` and ``unverified`` (see module docstring)."""
-    if isinstance(computed, str):
-        return "supported" if computed == claimed else "contradicted"
-    if computed is None or math.isnan(computed):
-        return "not testable"
-    low = -math.inf if low is None or math.isnan(low) else low
-    high = math.inf if high is None or math.isnan(high) else high
-    if math.isfinite(low) or math.isfinite(high):
-        if low <= computed <= high:
-            return "supported"
-        nearest = low if computed < low else high
-        error = abs(computed - nearest) / abs(nearest)
-    else:
-        error = abs(computed - float(claimed)) / abs(float(claimed))
-    if error <= tolerance:
-        return "supported"
-    return "partly" if error <= 3 * tolerance else "contradicted"
 
 
 def _is_nan(value: float | str) -> bool:
@@ -309,7 +296,7 @@ def _run(test: Callable[[data.Dataset, object], Evaluation], ds: data.Dataset, r
     """A test on some data; a model that finds nothing to compute with (a scenario left without estimates) gives no value."""
     try:
         return test(ds, row)
-    except (hbm.MemoryModelError, KeyError) as exc:
+    except (hbm.MemoryModelError, production.ProductionModelError, fab.FabModelError, KeyError) as exc:
         return _nan(str(exc).strip("'\""))
 
 
@@ -337,7 +324,8 @@ def assess(row, ds: data.Dataset, independent: data.Dataset) -> dict:
     else:
         if premise and premise <= {row.origin}:
             frame = set(evaluation.premise)
-        result = verdict(claimed, low, high, evaluation.value, float(row.tolerance))
+        result = (range_verdict(low, high, claimed, evaluation.spread, float(row.tolerance)) if evaluation.spread
+                  else verdict(claimed, low, high, evaluation.value, float(row.tolerance)))
         sides = {verdict(claimed, low, high, value, float(row.tolerance)) for value, _ in evaluation.alternatives}
         if result in ("supported", "contradicted") and {"supported", "contradicted"} <= sides:
             result = "contested"

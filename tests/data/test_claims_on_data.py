@@ -34,7 +34,7 @@ def test_independent_checks(table):
     assert table.at["c22", "verdict"] == "supported" and "semianalysis" not in table.at["c22", "evidence_origins"]
     assert table.at["c31", "verdict"] == "supported"                  # Heim's 0.8: 800 / 989.4 = 0.81
     assert table.at["c12", "verdict"] == "supported" and table.at["c12", "computed"] == pytest.approx(2368)
-    assert table.at["c09", "verdict"] == "not testable" and "stated goal" in table.at["c09", "reasoning"]
+    assert table.at["c09", "verdict"] == "contradicted" and "stated goal" in table.at["c09", "note"]
 
 
 def test_generations_are_flagships_by_first_shipment(table):
@@ -45,9 +45,12 @@ def test_generations_are_flagships_by_first_shipment(table):
 
 
 def test_bounds_and_outcomes(table):
-    """c06 is a one-sided bound (at most 200k); c08 is an outcome, which the July 2024 forecast (SemiAnalysis, the
-    claim's own origin) and TrendForce's in-year order estimate cannot test."""
-    assert table.at["c06", "claimed"] == "-200000" and table.at["c06", "computed"] == 805_000
+    """c06 is a one-sided bound (at most 200k) on capacity, judged by the production model's range of what SMIC's
+    2025 dies could make (its median: 7,000 wafers/month x 12 x 80 dies x 35 % / 2 x 0.75 = 882,000); c08 is an
+    outcome, which the July 2024 forecast (SemiAnalysis, the claim's own origin) and TrendForce's in-year order
+    estimate cannot test."""
+    assert table.at["c06", "claimed"] == "-200000" and table.at["c06", "verdict"] == "contradicted"
+    assert table.at["c06", "computed"] == pytest.approx(7000 * 12 * 80 * 0.35 / 2 * 0.75, rel=0.001)
     assert table.at["c08", "verdict"] == "unverified" and "forecast" in table.at["c08", "reasoning"]
     counts = claims.verdict_counts(table.reset_index())
     assert set(counts) == set(claims.VERDICTS) and sum(counts.values()) == len(table)
