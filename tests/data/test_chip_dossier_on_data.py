@@ -153,7 +153,8 @@ def test_events_are_matched_by_designator(c910, ds):
     assert report.designator("Kunlun II (R200 card)") == "R200"
     assert report.designator("PPU (shown on CCTV, Sept 2025)") == "PPU"
     events = report.events_about(c910)
-    assert list(zip(events["date"], events["source_id"])) == [("2025-05-13", "crowell-2025-05-19")]
+    assert list(zip(events["date"], events["source_id"])) == [("2025-05-13", "crowell-2025-05-19"),
+                                                              ("2026-06-05", "dayoff-scmp-v4pro-posttrain-2026")]
     # "Ascend 910B, 910C and 910D" names neither the original Ascend 910 nor the 910B4
     assert report.events_about(report.dossier("huawei-ascend-910", ds)).empty
     b30a = report.events_about(report.dossier("nvidia-b30a", ds))
