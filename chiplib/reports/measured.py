@@ -38,10 +38,51 @@ def chinese_chips(dataset: data.Dataset | None = None) -> set[str]:
     return set(ds.chips.index[ds.chips["country"] == "CN"])
 
 
+def _above_peak(table: pd.DataFrame, wide: pd.DataFrame, ds: data.Dataset) -> list[str]:
+    """A sentence on the achieved rates left out because they exceed their chip's peak on file (none: empty)."""
+    refused = measured.refused_fractions(table, wide)
+    refused = refused[refused["above_peak"]]
+    if refused.empty:
+        return []
+    runs = sorted({f"{ds.chips.at[r.chip_id, 'name']} {r.workload}" for r in refused.itertuples()})
+    return [md("{n} achieved rates exceed their chip's preferred datasheet peak and are left out of the shares "
+               "of peak and of the datasheet comparison ({runs}): the part tested is not the one whose peak is on "
+               "file.", n=len(refused), runs="; ".join(runs))]
+
+
+def _widest_text(widest) -> str:
+    """The clause on the comparison that keeps least of its datasheet ratio: its ratio, saying whether it was
+    measured or derived from two MFUs, against the datasheet ratio (or, without a peak at that precision, the
+    ratio of the two MFUs alone)."""
+    if pd.isna(widest.peak_ratio):
+        return md("{survives:.2f}x the yardstick's published MFU (no datasheet peak at this precision to compare "
+                  "with)", survives=widest.survives)
+    how = ("measured" if widest.ratio_basis == measured.MEASURED else
+           "derived (the ratio of the two published MFUs times the datasheet ratio, not a measured rate)")
+    return md("{ratio:.2f}x {how}, against {peak:.2f}x on paper", ratio=widest.measured_ratio, how=how,
+              peak=widest.peak_ratio)
+
+
+def _matched_text(matched: pd.DataFrame, ds: data.Dataset) -> str:
+    """The sentence on matched comparisons: how many, how many derived from MFUs, the median share of the
+    datasheet ratio that survives and the comparison that keeps least of it."""
+    widest = matched.sort_values("survives", kind="stable").iloc[0]
+    derived = int((matched["ratio_basis"] == measured.DERIVED).sum())
+    label = "the widest shortfall" if widest.survives < 1 else "none falls short; the smallest margin"
+    return md("In {n} matched comparisons (same workload, settings, parallel layout, node and chip count; {derived} "
+              "of them derived from the two chips' published MFUs rather than measured rates) the median Chinese "
+              "chip delivers {median:.0f} % of the performance relative to the yardstick that the datasheets "
+              "predict; {label} is {chip} against {yardstick} on {workload} ({task}, {precision}{layout}): ",
+              n=len(matched), derived=derived, median=float(matched["survives"].median() * 100), label=label,
+              chip=ds.chips.at[widest.chip_id, "name"], yardstick=ds.chips.at[widest.yardstick, "name"],
+              workload=widest.workload, task=widest.task, precision=widest.precision,
+              layout=f", {widest.layout}" if isinstance(widest.layout, str) else "") + _widest_text(widest) + "."
+
+
 def answer(task: str = "all", dataset: data.Dataset | None = None) -> Brief:
     """The answer in brief: how many measurements of how many chips, the median share of datasheet peak that
     Chinese chips and the yardsticks achieve on each kind of work, and how much of the datasheet gap survives in
-    matched runs."""
+    matched runs (saying which ratios are derived from MFUs, and which rates exceed their peak on file)."""
     ds = dataset or data.load()
     table = selected(task, ds)
     wide = data.specs_wide(ds)
@@ -65,14 +106,9 @@ def answer(task: str = "all", dataset: data.Dataset | None = None) -> Brief:
             figures.append(figure(f"peak_share_{task_name}_{country}",
                                   f"Median share of peak achieved, {task_name}, {'Chinese' if country == 'cn' else 'US'} chips",
                                   float(part["fraction"].median() * 100), "%", sorted(set(part["source_id"]))))
+    lines += _above_peak(table, wide, ds)
     if not matched.empty:
-        widest = matched.sort_values("survives", kind="stable").iloc[0]
-        lines.append(md("In {n} matched comparisons the median Chinese chip delivers {median:.0f} % of the performance "
-                        "relative to the yardstick that the datasheets predict; the widest shortfall is {chip} against {yardstick} on "
-                        "{workload} ({task}, {precision}): {measured:.2f}x measured against {peak:.2f}x on paper.",
-                        n=len(matched), median=float(matched["survives"].median() * 100), chip=ds.chips.at[widest.chip_id, "name"],
-                        yardstick=ds.chips.at[widest.yardstick, "name"], workload=widest.workload, task=widest.task,
-                        precision=widest.precision, measured=widest.measured_ratio, peak=widest.peak_ratio))
+        lines.append(_matched_text(matched, ds))
         pair_sources = sorted({s for row in matched["sources"] for s in row})
         figures += [figure("matched_pairs", "Matched comparisons", len(matched), "pairs", pair_sources),
                     figure("median_gap_survives", "Median measured ratio as a share of the datasheet ratio, matched runs",
