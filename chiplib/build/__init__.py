@@ -15,7 +15,7 @@ import importlib
 from typing import Any
 
 _HOMES = {
-    "cache": ("cached_result", "input_files", "job_key", "run_hash", "shared_inputs_hash"),
+    "cache": ("cached_result", "input_files", "job_key", "run_hash"),
     "pipeline": ("BuildError", "build", "figures_table", "index_page"),
     "plan": ("DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "PLAN", "REPORTS", "Job", "PlanError", "Result", "load_plan",
              "parse_overrides", "plan_jobs", "plan_order", "report_stem"),

@@ -17,16 +17,7 @@ from chiplib.build.digests import KEY_LIBRARIES, code_hash, data_hash, files_dig
 from chiplib.build.plan import Job, Result
 
 __all__ = ["KEY_LIBRARIES", "cached_result", "code_hash", "data_hash", "files_digest", "input_files", "job_key",
-           "run_hash", "shared_inputs_hash"]
-
-def shared_inputs_hash(data_dir: Path | None = None) -> str:
-    """Hash of the code, the library versions and every data file (and the data directory's path): what a run
-    may depend on before its reads are known."""
-    from chiplib import data
-
-    directory = Path(data_dir).resolve() if data_dir else data.data_dir()
-    return hashlib.sha256(f"{directory}\n{data_hash(directory)}\n{code_hash()}".encode()).hexdigest()
-
+           "run_hash"]
 
 def job_key(job: Job, code: str, directory: Path, extra: str = "") -> str:
     """The part of a run's key known before it runs: notebook, parameters, plan entry, code, data directory

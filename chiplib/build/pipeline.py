@@ -20,7 +20,6 @@ The runner accepts any ``concurrent.futures.Executor`` (e.g. a Dask client's exe
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -71,7 +70,7 @@ def figures_table(results: list[Result], order: dict[str, tuple[int, int]] | Non
     return buffer.getvalue()
 
 
-def index_page(results: list[Result], reports: list[dict], built: str, data_hash: str,
+def index_page(results: list[Result], reports: list[dict], data_hash: str,
                data_version: tuple[str, str] = ("unversioned", ""), dataset: data.Dataset | None = None) -> str:
     """``reports/index.html``: the overview's headline figures and a chart, a sortable and filterable table of
     every chip linking its dossier (with ``dataset``), then every report with its question and its variants
@@ -102,7 +101,7 @@ def index_page(results: list[Result], reports: list[dict], built: str, data_hash
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=True)
     return env.get_template("index.html.j2").render(
-        reports=listed, variants=by_report, built=built, data_hash=data_hash,
+        reports=listed, variants=by_report, data_hash=data_hash,
         data_version=data_version[0], as_of=data_version[1], **context)
 
 
@@ -219,10 +218,8 @@ def _build_locked(reports: list[dict], selected: list[Job], out: Path, dataset: 
     code = code_hash()
     origins = dataset.sources["origin"].to_dict()
     stage_of = {r["name"]: int(r.get("stage", 1)) for r in reports}
-    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # the banner: the only clock read
     number, as_of = data.version(directory)
-    banner = (f"Data version {number} (as of {as_of}) · inputs {{inputs}} · built {built} "
-              f"with chiplib {_code_version()}")
+    banner = f"Data version {number} (as of {as_of}) · inputs {{inputs}} · chiplib {_code_version()}"
     env = {"CHIPLIB_DATA": str(directory), "CHIPLIB_REPORTS": str(out.resolve())}
     log = out / ".cache" / "kernels.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +252,7 @@ def _build_locked(reports: list[dict], selected: list[Job], out: Path, dataset: 
             rotated |= _write_figures(out, figures_table(all_results, order, origins), rotate=not rotated)
     finally:
         workers.close()
-    write_atomic(out / "index.html", index_page(all_results, reports, built, data_hash(directory)[:12],
+    write_atomic(out / "index.html", index_page(all_results, reports, data_hash(directory)[:12],
                                                 (number, as_of), dataset))
     removed = _remove_orphans(out, reports)
     fresh_count = sum(1 for r in results if not r.cached)

@@ -77,16 +77,18 @@ def check_configs(data_dir: Path, raw: RawTables) -> dict[str, set[str]]:
                 elif isinstance(value, list) and value[0] > value[1]:
                     raw.issues.append(DataIssue(configs.FAB_SCENARIOS_FILE, 0, where, f"low {value[0]} is above high {value[1]}"))
         _yaml_refs(raw, configs.FAB_SCENARIOS_FILE, refs)
-    _check_production(data_dir, raw, chips, defined["hbm_scenarios"])
+    _check_production(data_dir, raw, chips, defined["hbm_scenarios"], set(fab_doc["scenarios"]) if fab_doc else None)
     rubric = _read_yaml(data_dir, configs.RUBRIC_FILE, raw)
     if rubric is not None:
         _check_rubric(rubric, raw)
     return defined
 
 
-def _check_production(data_dir: Path, raw: RawTables, chips: set[str], hbm_scenarios: set[str] | None) -> None:
+def _check_production(data_dir: Path, raw: RawTables, chips: set[str], hbm_scenarios: set[str] | None,
+                      fab_scenarios: set[str] | None) -> None:
     """The production histories: chips, estimate subjects and HBM scenarios they name exist; low <= high;
-    year overrides fall inside the modelled years."""
+    year overrides fall inside the modelled years; each scenario has a single-year namesake in fab_scenarios.yaml
+    (the manufacturing report's one-year detail)."""
     name = configs.PRODUCTION_SCENARIOS_FILE
     doc = _read_yaml(data_dir, name, raw)
     if doc is None:
@@ -98,6 +100,8 @@ def _check_production(data_dir: Path, raw: RawTables, chips: set[str], hbm_scena
     refs = [(f"generations.{g}.{key}", chip, chips, ("chip_id", "chips.csv"))
             for g, spec in doc["generations"].items() for key, chip in spec.items()]
     refs += [(f"published.{subject}", subject, subjects, ("estimate subject", "fab_estimates.csv")) for subject in doc["published"]]
+    refs += [(f"scenarios.{scenario}", scenario, fab_scenarios, ("scenario", configs.FAB_SCENARIOS_FILE))
+             for scenario in doc["scenarios"]]
     for scenario, spec in doc["scenarios"].items():
         for key, value in spec.items():
             where = f"scenarios.{scenario}.{key}"

@@ -81,8 +81,8 @@ def years(dataset=None) -> list[int]:
 
 
 def _estimates(ds, subjects, year: int | None, targets: bool) -> tuple[float, float, set[str]]:
-    """(low, high, sources) over every estimate of ``subjects`` (``fab_estimates.csv`` and ``hbm_supply.csv``): for the latest period up to ``year``, or every
-    period when ``year`` is None (a stock)."""
+    """(low, high, sources) over every estimate of ``subjects`` (``fab_estimates.csv`` and ``hbm_supply.csv``):
+    for the latest period up to ``year``, or every period when ``year`` is None (a stock)."""
     subjects = [subjects] if isinstance(subjects, str) else list(subjects)
     table = data.capacity_rows(pd.concat([ds.tables["fab_estimates"], ds.tables["hbm_supply"]], ignore_index=True),
                                targets=targets)
@@ -180,9 +180,15 @@ def simulate(ranges: dict, constants: dict, samples: int, seed: int) -> dict[int
     if samples < 1:
         raise ProductionModelError(f"samples must be >= 1, got {samples}")
     check_ranges(ranges)
-    span = sorted(ranges["wafers_per_month"])
     rng = np.random.default_rng(seed)
-    quantile = {key: rng.random(samples) for key in INPUTS}
+    return histories(ranges, constants, {key: rng.random(samples) for key in INPUTS})
+
+
+def histories(ranges: dict, constants: dict, quantile: dict[str, np.ndarray]) -> dict[int, dict[str, np.ndarray]]:
+    """The histories for given quantiles (one array per input, each value in [0, 1] places the input in its range
+    in every year): what :func:`simulate` runs on random quantiles and :func:`tornado` on chosen ones."""
+    samples = len(next(iter(quantile.values())))
+    span = sorted(ranges["wafers_per_month"])
     value = {key: {year: _draw(bounds, quantile[key]) for year, bounds in ranges[key].items()} for key in INPUTS}
     bank = np.broadcast_to(value["die_bank"][span[0]], samples).astype(float)
     stockpile = np.broadcast_to(value["hbm_stockpile"][span[0]], samples).astype(float)
@@ -234,6 +240,25 @@ def simulate(ranges: dict, constants: dict, samples: int, seed: int) -> dict[int
     return result
 
 
+def tornado(ranges: dict, constants: dict, quantity: str = "packages") -> pd.DataFrame:
+    """Per year and input: ``quantity`` with that input at the low and at the high end of its range in every year
+    (every other input at the middle of its range), the swing, and ``base`` (all inputs at the middle).
+    Inputs fixed in every year are left out; widest swing first within each year."""
+    names = [k for k in INPUTS if any(b is not None and b[0] != b[1] for b in ranges[k].values())]
+    middle = {key: np.array([0.5]) for key in INPUTS}
+    base = histories(ranges, constants, middle)
+    rows = []
+    for key in names:
+        low = histories(ranges, constants, {**middle, key: np.array([0.0])})
+        high = histories(ranges, constants, {**middle, key: np.array([1.0])})
+        for year in base:
+            at_low, at_high = float(low[year][quantity][0]), float(high[year][quantity][0])
+            rows.append({"year": year, "input": key, "output_at_low": at_low, "output_at_high": at_high,
+                         "swing": abs(at_high - at_low), "base": float(base[year][quantity][0])})
+    table = pd.DataFrame(rows, columns=["year", "input", "output_at_low", "output_at_high", "swing", "base"])
+    return table.sort_values(["year", "swing"], ascending=[True, False], ignore_index=True)
+
+
 def percentiles(histories: dict, quantity: str = "packages", points: tuple[int, ...] = (5, 50, 95)) -> pd.DataFrame:
     """One row per year: the ``quantity``'s percentiles (``p5``, ``p50``, ``p95``)."""
     if quantity not in QUANTITIES:
@@ -272,11 +297,12 @@ COMPARABLE = ("packages", "packages_910c", "packages_950", "smic_capacity", "die
 
 def reconcile(dataset=None, samples: int = 20000, seed: int = 7) -> pd.DataFrame:
     """Every published volume in ``fab_estimates.csv`` whose subject the scenario file's ``published`` section
-    lists: what it counts, ``value`` in the model's unit (``scale``: a 910B is half a 910C-equivalent package), the base scenario's 5th-95th percentile of the comparable quantity in its year, which
-    scenarios' ranges contain it, and what it would take in the base scenario's median history: the logic dies
-    and HBM stacks it needs (910C-equivalents: dies and stacks per 910C, after packaging losses), the share of the
-    stockpile left at the start of that year those stacks are, and the SMIC die yield that would make the dies
-    if no banked die were used. Figures outside the model (another vendor, the whole market) say so."""
+    lists: what it counts; ``value`` in the model's unit (``scale``: a 910B is half a 910C-equivalent package);
+    the base scenario's 5th-95th percentile of the comparable quantity in its year; which scenarios' ranges
+    contain it; and what it would take in the base scenario's median history: the logic dies (two per 910C,
+    a quarter lost in packaging) and HBM stacks (eight per 910C) it needs, the share of the stockpile left at
+    the start of that year those stacks are, and the SMIC die yield that would make the dies if no banked die
+    were used. Figures outside the model (another vendor, the whole market) say so."""
     ds = dataset or data.load()
     spec = scenario_file(ds)
     runs = {}
@@ -339,3 +365,19 @@ def claim_range(dataset, quantity: str, period: str, scenario: str = "base", sam
     text = (f"the '{scenario}' production model ({samples:,} histories): {what} "
             f"{fmt.format(stats['p5'])}-{fmt.format(stats['p95'])} (5th-95th percentile), median {fmt.format(stats['p50'])}")
     return stats["p5"], stats["p50"], stats["p95"], setup["sources"], text
+
+
+def input_table(ranges: dict) -> pd.DataFrame:
+    """The scenario's inputs as a reader reads them: one row per input, one column per year, each cell
+    ``low-high`` (one number when fixed; ``no limit`` for unlimited memory; stocks in the first year only)."""
+    span = sorted(ranges["wafers_per_month"])
+
+    def cell(bounds) -> str:
+        if bounds is None:
+            return "no limit"
+        low, high = bounds
+        return f"{low:,.6g}" if low == high else f"{low:,.6g}-{high:,.6g}"
+
+    rows = [{"input": key, **{str(year): cell(ranges[key][year]) if year in ranges[key] else "" for year in span}}
+            for key in INPUTS]
+    return pd.DataFrame(rows)

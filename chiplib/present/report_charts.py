@@ -233,6 +233,33 @@ def tornado(swings: pd.DataFrame):
     return bars.properties(width=480, height=alt.Step(24), title="Output at each input's low and high end")
 
 
+def trajectory(bands: pd.DataFrame, published: pd.DataFrame):
+    """Packages per year: the 5th-95th percentile band and the median line per series (``bands``: year, series,
+    p5, p50, p95), with published figures as red points (``published``: year, value, subject, source_id)."""
+    alt = altair()
+    base = alt.Chart(bands).encode(x=alt.X("year:O", title=None), color=alt.Color("series:N", title=None))
+    band = base.mark_area(opacity=0.2).encode(y=alt.Y("p5:Q", title="Packages in the year"), y2="p95:Q")
+    line = base.mark_line(point=True).encode(
+        y="p50:Q", tooltip=["year:O", "series:N", alt.Tooltip("p5:Q", format=",.0f"), alt.Tooltip("p50:Q", format=",.0f"),
+                            alt.Tooltip("p95:Q", format=",.0f")])
+    marks = alt.Chart(published).mark_point(color="#c0392b", shape="diamond", size=70, filled=True).encode(
+        x="year:O", y="value:Q", tooltip=["subject:N", alt.Tooltip("value:Q", format=",.0f"), "basis:N", "source_id:N"])
+    return (band + line + marks).properties(width=520, height=280, title="Packages per year: median and 5th-95th percentile")
+
+
+def tornado_by_year(swings: pd.DataFrame):
+    """Per year, the span of output between each input's low and high end (``swings`` from
+    :func:`chiplib.models.production.tornado`), with the all-middle output as a tick."""
+    alt = altair()
+    shown = swings[swings["swing"] > 0]
+    bars = alt.Chart(shown).mark_bar(height=12).encode(
+        x=alt.X("output_at_low:Q", title="Packages in the year"), x2="output_at_high:Q",
+        y=alt.Y("input:N", title=None), row=alt.Row("year:O", title=None),
+        tooltip=["year:O", "input:N", alt.Tooltip("output_at_low:Q", format=",.0f"),
+                 alt.Tooltip("output_at_high:Q", format=",.0f"), alt.Tooltip("base:Q", format=",.0f")])
+    return bars.properties(width=460, title="Output at each input's low and high end, year by year")
+
+
 # ----------------------------------------------------------------------------- HBM
 
 def bandwidth_bars(wide: pd.DataFrame):

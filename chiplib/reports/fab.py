@@ -1,20 +1,21 @@
-"""The manufacturing report: its parameters."""
+"""The manufacturing report: its parameters, the answer in brief, and the tables it shows."""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from chiplib import reports
 from chiplib.core.params import Param, ParamError, check
-from chiplib.models import fab
-from chiplib.models.fab import scenario_file
+from chiplib.models import production
 from chiplib.present.figures import Brief, figure
 from chiplib.present.safe import md
-from chiplib import reports
+
 
 def _params():
     return (
-        Param("year", int, 2025, "year of output (2025 or later: estimates for the latest period up to it)"),
-        Param("scenario", str, "base", "production scenario (data/fab_scenarios.yaml)",
-              lambda: list(scenario_file()["scenarios"])),
-        Param("samples", int, 20000, "Monte Carlo draws"),
+        Param("scenario", str, "base", "production scenario (data/production_scenarios.yaml)", lambda: production.scenario_names()),
+        Param("year", int, 2025, "year of the one-year detail (funnel): 2025 or later"),
+        Param("samples", int, 20000, "Monte Carlo histories"),
         Param("seed", int, 7, "random seed (fixed for reproducible reports)"),
     )
 
@@ -25,34 +26,78 @@ PARAMS = _params()
 def check_params(**given) -> dict:
     """Validate the manufacturing notebook's parameters (see :data:`PARAMS`)."""
     values = check(PARAMS, given, where="fab")
-    if not 2024 <= values["year"] <= 2030:
-        raise ParamError(f"fab: year {values['year']} is outside 2024-2030")
+    if not 2025 <= values["year"] <= 2030:
+        raise ParamError(f"fab: year {values['year']} is outside 2025-2030")
     if not 100 <= values["samples"] <= 1_000_000:
         raise ParamError(f"fab: samples {values['samples']} is outside 100-1,000,000")
     return values
 
 
-def answer(year: int = 2025, scenario: str = "base", samples: int = 20000, seed: int = 7, dataset=None) -> Brief:
-    """The answer in brief: the median and 5th/95th percentile output of the scenario's Monte Carlo,
-    and which input binds in most draws."""
-    import numpy as np
+def run(scenario: str = "base", samples: int = 20000, seed: int = 7, dataset=None) -> tuple[dict, dict]:
+    """(the scenario's inputs, its simulated histories)."""
+    setup = production.scenario_inputs(scenario, dataset)
+    return setup, production.simulate(setup["ranges"], setup["constants"], samples, seed)
 
-    setup = fab.scenario_ranges(scenario, year, dataset)
-    draws = fab.simulate(setup["ranges"], setup["constants"], samples, seed)
-    stats = fab.percentiles(draws["output"])
-    share_hbm = float(np.mean(draws["hbm_binds"]))
-    binding = "HBM" if share_hbm >= 0.5 else "logic dies"
-    text = md("In the '{scenario}' scenario for {year}, the median draw gives {p50:,.0f} Ascend 910C-class packages "
-              "(5th-95th percentile {p5:,.0f}-{p95:,.0f}); {binding} bind in {share:.0%} of draws.", scenario=scenario,
-              year=year, p50=stats["p50"], p5=stats["p5"], p95=stats["p95"], binding=binding,
-              share=max(share_hbm, 1 - share_hbm))
+
+def answer(scenario: str = "base", samples: int = 20000, seed: int = 7, dataset=None, **_one_year) -> Brief:
+    """The answer in brief: the median history's packages per year with the 5th-95th percentile of the peak
+    year, what binds, and how many published volumes the base range contains."""
+    setup, runs = run(scenario, samples, seed, dataset)
+    totals = production.percentiles(runs, "packages").set_index("year")
+    peak = int(totals["p50"].idxmax())
+    first, last = int(totals.index[0]), int(totals.index[-1])
+    binding = production.trajectory(runs)
+    memory_years = sorted(set(binding.loc[binding["binding"] == "HBM", "year"]))
+    caps = (f"memory (HBM), not logic dies, caps output in {_years(memory_years)}" if memory_years
+            else "logic dies, not memory, cap output in every year")
+    path = ", ".join(f"{totals.at[y, 'p50']:,.0f} in {y}" for y in totals.index)
+    text = md("In the '{scenario}' scenario the median history makes these Ascend packages (910C-equivalents and "
+              "950-class together): {path}. Output peaks in {peak} (5th-95th percentile {p5:,.0f}-{p95:,.0f}) and then follows "
+              "the stocks down; {caps}.", scenario=scenario, path=path, peak=peak, p5=totals.at[peak, "p5"],
+              p95=totals.at[peak, "p95"], caps=caps)
     sources = setup["sources"]
-    return Brief((text,), (
-        figure("output_p50", f"Median {year} output, '{scenario}' scenario", stats["p50"], "910C packages", sources),
-        figure("output_p5", "5th percentile", stats["p5"], "910C packages", sources),
-        figure("output_p95", "95th percentile", stats["p95"], "910C packages", sources),
-        figure("hbm_binding_share", "Share of draws where HBM, not logic dies, caps output", share_hbm * 100, "%", sources),
-    ))
+    figures = tuple(figure(f"packages_p50_{y}", f"Median {y} packages, '{scenario}' scenario", totals.at[y, "p50"],
+                           "packages", sources) for y in totals.index)
+    figures += (figure("packages_p5_peak", f"5th percentile in {peak}", totals.at[peak, "p5"], "packages", sources),
+                figure("packages_p95_peak", f"95th percentile in {peak}", totals.at[peak, "p95"], "packages", sources),
+                figure("memory_binding_years", f"Years {first}-{last} in which HBM caps the median 910C history",
+                       len(memory_years), "years", sources))
+    return Brief((text,), figures)
+
+
+def _years(years: list[int]) -> str:
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"every year from {years[0]} to {years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def bands(runs: dict) -> pd.DataFrame:
+    """Per year and series (all packages, 910C, 950-class): p5, p50, p95, for the trajectory chart."""
+    parts = []
+    for series, quantity in (("all packages", "packages"), ("910C (equivalents)", "packages_910c"), ("950-class", "packages_950")):
+        parts.append(production.percentiles(runs, quantity).assign(series=series))
+    return pd.concat(parts, ignore_index=True)
+
+
+def stocks(runs: dict) -> pd.DataFrame:
+    """Per year: the median history's die bank and stockpile at the start of the year, and what binds each generation."""
+    binding = production.trajectory(runs).pivot(index="year", columns="generation", values="binding")
+    start = pd.DataFrame({"year": list(runs),
+                          "die_bank_start": [production.percentiles({y: runs[y]}, "die_bank_start")["p50"].iat[0] for y in runs],
+                          "hbm_stockpile_start": [production.percentiles({y: runs[y]}, "hbm_stockpile_start")["p50"].iat[0]
+                                                  for y in runs]})
+    return start.join(binding, on="year").rename(columns={"910C": "binds_910c", "950-class": "binds_950"})
+
+
+#: The reconciliation columns a reader sees, in order.
+RECONCILIATION_COLUMNS = ("year", "subject", "value", "basis", "counts", "base_p5", "base_p95", "verdict", "scenarios",
+                          "dies_needed", "stacks_needed", "stockpile_share", "smic_yield_percent", "source_id")
+
+
+def reconciliation(samples: int = 20000, seed: int = 7, dataset=None) -> pd.DataFrame:
+    """Every published volume against the model (:func:`chiplib.models.production.reconcile`), reader's columns."""
+    table = production.reconcile(dataset, samples, seed)
+    return table.reindex(columns=list(RECONCILIATION_COLUMNS))
 
 
 def heading():

@@ -57,7 +57,8 @@ def test_hbm_answer():
 def test_fab_answer_is_seeded():
     one, two = fab.answer(samples=2000, seed=3), fab.answer(samples=2000, seed=3)
     assert one == two
-    assert one.figure("output_p5").value <= one.figure("output_p50").value <= one.figure("output_p95").value
+    assert one.figure("packages_p5_peak").value <= one.figure("packages_p50_2025").value <= one.figure("packages_p95_peak").value
+    assert one.figure("memory_binding_years").value == 5 and "peaks in 2025" in one.paragraphs[0]
 
 
 def test_software_answer():

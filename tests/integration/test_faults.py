@@ -74,20 +74,33 @@ RECORD = 'from chiplib.present import figures\nfigures.record("answer", "The ans
 # ----------------------------------------------------------------------------- 3. stale reports
 
 def test_every_yaml_file_and_template_is_a_cache_input(tmp_path):
-    """Battery 3: editing export_rules.yaml (or any data file, or a template) changes every report's key."""
+    """Battery 3: a run's key (the build's own job_key and run_hash) changes when a YAML file the run read is
+    edited, and only then; the manufacturing report's model reads its scenario files through the data layer;
+    the data directory in use and the templates are part of the key."""
+    from chiplib.build.cache import code_hash, job_key, run_hash
+    from chiplib.data import tracking
+    from chiplib.reports import fab as fab_report
+
     copy = _data_copy(tmp_path)
-    before = build.shared_inputs_hash(copy)
-    for name in ("export_rules.yaml", "fab_scenarios.yaml", "hbm_scenarios.yaml", "software_rubric.yaml"):
+    job = build.plan_jobs(build.load_plan(), only=["fab/base"])[0]
+    key = job_key(job, code_hash(), copy)
+    tracking.start()
+    fab_report.answer(dataset=data.load(copy))
+    reads = tracking.stop()
+    assert {"production_scenarios.yaml", "hbm_scenarios.yaml", "fab_estimates.csv", "hbm_supply.csv"} <= set(reads)
+    names = ("export_rules.yaml", "fab_scenarios.yaml", "hbm_scenarios.yaml", "production_scenarios.yaml", "software_rubric.yaml")
+    for name in names:
         path = copy / name
+        before_read, before_unread = run_hash(key, [*reads, name], copy), run_hash(key, [r for r in reads if r != name], copy)
         original = path.read_text()
         path.write_text(original + "\n# edited\n")
-        assert build.shared_inputs_hash(copy) != before, name
+        assert run_hash(key, [*reads, name], copy) != before_read, name
+        assert run_hash(key, [r for r in reads if r != name], copy) == before_unread, name
         path.write_text(original)
-    assert build.shared_inputs_hash(copy) == before
-    assert build.shared_inputs_hash(DATA) != before, "the data directory in use is part of the key"
+    assert job_key(job, code_hash(), DATA) != key, "the data directory in use is part of the key"
     hashed = {p.relative_to(REPO / "chiplib").as_posix() for p in build.input_files()}
     assert {"build/templates/index.html.j2", "build/templates/report/index.html.j2",
-            "build/templates/report/conf.json", "build/pipeline.py", "present/safe.py", "models/fab.py"} <= hashed
+            "build/templates/report/conf.json", "build/pipeline.py", "present/safe.py", "models/production.py"} <= hashed
 
 
 def test_a_rules_edit_rebuilds_and_data_dir_reaches_the_kernels(tmp_path, capsys):

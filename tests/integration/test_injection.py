@@ -81,6 +81,7 @@ def poisoned(tmp_path_factory):
     _poison_yaml(data / "export_rules.yaml", ("name", "summary", "reason"))
     _poison_yaml(data / "fab_scenarios.yaml", ("description",))
     _poison_yaml(data / "hbm_scenarios.yaml", ("description",))
+    _poison_yaml(data / "production_scenarios.yaml", ("description", "counts"))
     out = tmp_path_factory.mktemp("reports")
     # an earlier build's figure with a payload label, so the overview's "what moved" table shows one
     (out / "figures.csv").write_text("report,variant,figure_id,label,value,unit,sources\n"
