@@ -298,8 +298,8 @@ COMPARABLE = ("packages", "packages_910c", "packages_950", "smic_capacity", "die
 def reconcile(dataset=None, samples: int = 20000, seed: int = 7) -> pd.DataFrame:
     """Every published volume in ``fab_estimates.csv`` whose subject the scenario file's ``published`` section
     lists: what it counts; ``value`` in the model's unit (``scale``: a 910B is half a 910C-equivalent package);
-    the base scenario's 5th-95th percentile of the comparable quantity in its year; which scenarios' ranges
-    contain it; and what it would take in the base scenario's median history: the logic dies (two per 910C,
+    the base scenario's 5th-95th percentile of the comparable quantity in its year and the ``verdict`` (within,
+    below or above that range; outside the model or its years); which scenarios' ranges contain it; and what it would take in the base scenario's median history: the logic dies (two per 910C,
     a quarter lost in packaging) and HBM stacks (eight per 910C) it needs, the share of the stockpile left at
     the start of that year those stacks are, and the SMIC die yield that would make the dies if no banked die
     were used. Figures outside the model (another vendor, the whole market) say so."""
@@ -322,15 +322,14 @@ def reconcile(dataset=None, samples: int = 20000, seed: int = 7) -> pd.DataFrame
         line = {"subject": row.subject, "year": year, "metric": row.metric, "value": value, "basis": row.basis,
                 "source_id": row.source_id, "counts": entry["counts"], "quantity": quantity}
         if quantity is None or year not in base:
-            line["verdict"] = "outside the model" if quantity is None else "outside the modelled years"
+            line["verdict"] = "outside the model" if quantity is None else "outside the years"
             rows.append(line)
             continue
         within = [name for name, (_, run) in runs.items()
                   if np.percentile(run[year][quantity], 5) <= value <= np.percentile(run[year][quantity], 95)]
         stats = fab.percentiles(base[year][quantity])
         line.update(base_p5=stats["p5"], base_p50=stats["p50"], base_p95=stats["p95"], scenarios=", ".join(within) or "none",
-                    verdict="within the base range" if "base" in within else
-                    ("below the base range" if value < stats["p5"] else "above the base range"))
+                    verdict="within" if "base" in within else ("below" if value < stats["p5"] else "above"))
         if quantity in ("packages", "packages_910c", "smic_capacity"):
             mid = {key: (b[0] + b[1]) / 2 for key, b in ((k, base_setup["ranges"][k][year]) for k in
                                                          ("wafers_per_month", "packaging_yield")) if b is not None}
@@ -372,11 +371,14 @@ def input_table(ranges: dict) -> pd.DataFrame:
     ``low-high`` (one number when fixed; ``no limit`` for unlimited memory; stocks in the first year only)."""
     span = sorted(ranges["wafers_per_month"])
 
+    def number(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
+
     def cell(bounds) -> str:
         if bounds is None:
             return "no limit"
         low, high = bounds
-        return f"{low:,.6g}" if low == high else f"{low:,.6g}-{high:,.6g}"
+        return number(low) if low == high else f"{number(low)}-{number(high)}"
 
     rows = [{"input": key, **{str(year): cell(ranges[key][year]) if year in ranges[key] else "" for year in span}}
             for key in INPUTS]

@@ -89,15 +89,30 @@ def stocks(runs: dict) -> pd.DataFrame:
     return start.join(binding, on="year").rename(columns={"910C": "binds_910c", "950-class": "binds_950"})
 
 
-#: The reconciliation columns a reader sees, in order.
-RECONCILIATION_COLUMNS = ("year", "subject", "value", "basis", "counts", "base_p5", "base_p95", "verdict", "scenarios",
+#: The reconciliation columns a reader sees, in order (what each subject counts is a table of its own).
+RECONCILIATION_COLUMNS = ("year", "subject", "metric", "value", "basis", "base_p5", "base_p95", "verdict", "scenarios",
                           "dies_needed", "stacks_needed", "stockpile_share", "smic_yield_percent", "source_id")
 
 
 def reconciliation(samples: int = 20000, seed: int = 7, dataset=None) -> pd.DataFrame:
-    """Every published volume against the model (:func:`chiplib.models.production.reconcile`), reader's columns."""
+    """Every published volume against the model (:func:`chiplib.models.production.reconcile`), reader's columns;
+    ``value`` is in the model's unit (a 910B counts as half a 910C-equivalent package)."""
     table = production.reconcile(dataset, samples, seed)
     return table.reindex(columns=list(RECONCILIATION_COLUMNS))
+
+
+def what_each_counts(dataset=None) -> pd.DataFrame:
+    """Per published subject: what its figures count and the model quantity they are compared with."""
+    published = production.scenario_file(dataset)["published"]
+    return pd.DataFrame([{"subject": subject, "counts": spec["counts"],
+                          "compared_with": spec["quantity"] or "outside the model", "scale": spec.get("scale", 1)}
+                         for subject, spec in published.items()])
+
+
+def trajectory_marks(reconciled: pd.DataFrame) -> pd.DataFrame:
+    """The published volumes in units that the trajectory chart can place: Huawei's packages of either generation."""
+    return reconciled[(reconciled["metric"] == "units") & reconciled["base_p5"].notna()
+                      & (reconciled["subject"] != "china-advanced-chip-output")]
 
 
 def heading():
