@@ -302,7 +302,8 @@ def reconcile(dataset=None, samples: int = 20000, seed: int = 7) -> pd.DataFrame
     below or above that range; outside the model or its years); which scenarios' ranges contain it; and what
     it would take in the base scenario's median history: the logic dies (two per 910C, a quarter lost in
     packaging) and HBM stacks (eight per 910C) it needs, the share of the stockpile left at the start of that
-    year those stacks are, and the SMIC die yield that would make the dies if no banked die were used. Figures outside the model (another vendor, the whole market) say so."""
+    year those stacks are, and the SMIC die yield that would make the dies if no banked die were used.
+    Figures outside the model (another vendor, the whole market) say so."""
     ds = dataset or data.load()
     spec = scenario_file(ds)
     runs = {}
