@@ -313,20 +313,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.data_dir and not Path(args.data_dir).is_dir():
+        print(f"error: data directory {args.data_dir} does not exist", file=sys.stderr)
+        return 1
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file that cannot be read or written: one line, never a traceback
+        print(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         data = sys.modules.get("chiplib.data")  # never imported: the error cannot be the data's
         if data is not None and isinstance(exc, data.DataValidationError):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    except OSError as exc:
-        print(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
-        return 1
 
 
 def entry() -> None:

@@ -54,6 +54,22 @@ def test_commands_on_broken_data_fail_cleanly(tmp_path, capsys):
     assert "chips.csv:2: column 'country'" in capsys.readouterr().err
 
 
+def test_a_missing_data_directory_is_one_line_for_every_command(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    for command in (["chips"], ["claims"], ["export-controls"], ["build", "--out", str(tmp_path / "r")]):
+        assert main(["--data-dir", str(missing), *command]) == 1, command
+        err = capsys.readouterr().err
+        assert err.strip() == f"error: data directory {missing} does not exist", command
+
+
+def test_a_file_that_cannot_be_written_is_one_line(tmp_path, capsys):
+    """An OSError from a command (here: the sweep's output folder does not exist) ends in one line, exit 1."""
+    target = tmp_path / "no-such-folder" / "grid.parquet"
+    code = main(["sweep", "--steps", "2", "--samples", "100", "--jobs", "1", "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: ") and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_release_is_byte_identical_when_built_twice(tables, tmp_path, capsys):
     """Two releases of the same files are the same bytes (fixed names, order, owners and timestamps), and the
     manifest lists every member with its digest."""
