@@ -10,13 +10,17 @@ import pkgutil
 
 
 def warm_up() -> None:
-    """Import what reports import, load and validate the data once, and start the chart engine."""
+    """Import what reports import, load and validate the data once, and start the chart engine; the kernel ends
+    when the worker that started it is gone (a killed build leaves no kernel behind)."""
     import vl_convert as vlc
     from IPython.display import display  # noqa: F401 (imported for its cost, once)
 
     import chiplib.reports
     from chiplib import data
+    from chiplib.build.safety import exit_with_parent
     from chiplib.present import charts
+
+    exit_with_parent()
 
     for module in pkgutil.iter_modules(chiplib.reports.__path__):
         importlib.import_module(f"chiplib.reports.{module.name}")

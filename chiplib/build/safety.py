@@ -91,8 +91,28 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 
 
 def ignore_interrupts() -> None:
-    """Worker-process initializer: Ctrl-C is for the build process, which stops the workers itself."""
+    """Worker-process initializer: Ctrl-C is for the build process, which stops the workers itself; and a worker
+    whose build process is killed outright (SIGKILL, no chance to clean up) ends too (:func:`exit_with_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
+def exit_with_parent(interval: float = 0.5) -> None:
+    """End this process (at once, exit code 1) when the process that started it is gone: a daemon thread
+    watches the parent's id, which changes when the parent dies and this process is adopted. Build workers and
+    their warm kernels call it, so a killed build leaves no orphans behind (each kernel follows its worker)."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="chiplib-exit-with-parent", daemon=True).start()
 
 
 def stop_descendants(timeout: float = 2.0) -> int:

@@ -352,6 +352,28 @@ def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
     assert (out / "claims--a.html").exists() and not (out / "landscape--a.html").exists()
     assert len(good) > 0
 
+    # Battery 6b: a build killed outright (SIGKILL: no clean-up runs) leaves no worker or kernel behind
+    with log.open("w") as stderr:
+        run = subprocess.Popen([sys.executable, "-m", "chiplib.cli", "build", "--plan", str(plan), "--out", str(out),
+                                "--quiet", "--force", "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr)
+    parent = psutil.Process(run.pid)
+    deadline, kernels = time.monotonic() + 90, []
+    while time.monotonic() < deadline and len(kernels) < 2:
+        time.sleep(0.5)
+        kernels = [p for p in parent.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    assert len(kernels) >= 2, "the build should have started its kernels"
+    descendants = parent.children(recursive=True)
+    run.kill()
+    run.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]:
+        time.sleep(0.5)
+    left = [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for process in left:  # do not leave them running whatever the verdict
+        process.kill()
+    assert not left, f"orphans of a killed build: {[' '.join(p.cmdline())[:80] for p in left]}"
+    assert (out / "claims--a.html").read_bytes() == good, "the last good report is kept (same inputs, same bytes)"
+
 
 # ----------------------------------------------------------------------------- 7. tidy outputs
 
