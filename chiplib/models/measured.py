@@ -225,20 +225,22 @@ def _pair(a, b, wide: pd.DataFrame) -> dict:
         survives = measured / peak if peak == peak and peak else math.nan
     return {"chip_id": a.chip_id, "yardstick": b.chip_id, "workload": a.workload, "task": a.task,
             "precision": a.precision, "batch": a.batch, "sequence": a.sequence, "layout": a.layout,
-            "nodes": a.nodes, "chips": a.chips, "metric": a.basis_metric, "software": a.software,
+            "nodes": a.nodes, "chips": a.chips, "metric": a.basis_metric, "value": a.per_chip_value,
+            "value_yardstick": b.per_chip_value, "software": a.software,
             "software_yardstick": b.software, "measured_ratio": measured, "ratio_basis": basis, "peak_ratio": peak,
             "survives": survives, "peak_note": peak_note, "sources": tuple(sorted({a.source_id, b.source_id})),
             "origins": tuple(sorted({a.origin, b.origin}))}
 
 
 PAIR_COLUMNS = ["chip_id", "yardstick", "workload", "task", "precision", "batch", "sequence", "layout", "nodes",
-                "chips", "metric", "software", "software_yardstick", "measured_ratio", "ratio_basis", "peak_ratio",
+                "chips", "metric", "value", "value_yardstick", "software", "software_yardstick", "measured_ratio", "ratio_basis", "peak_ratio",
                 "survives", "peak_note", "sources", "origins"]
 
 
 def pairs(table: pd.DataFrame, wide: pd.DataFrame, chinese: set[str]) -> pd.DataFrame:
     """Every comparison between a Chinese chip's measurement and a yardstick's (a chip not in ``chinese``) under
-    matching conditions and set-up (:func:`mismatches`): the ratio of their rates, the ratio of their datasheet
+    matching conditions and set-up (:func:`mismatches`): the two per-chip values compared (``value``,
+    ``value_yardstick``, in the metric's canonical unit), the ratio of their rates, the ratio of their datasheet
     peaks at that precision, and ``survives`` = ratio / peak ratio (1: the datasheet gap holds in practice; below
     1: the Chinese chip delivers less of its peak than the yardstick).
 
