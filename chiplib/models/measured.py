@@ -233,8 +233,8 @@ def _pair(a, b, wide: pd.DataFrame) -> dict:
 
 
 PAIR_COLUMNS = ["chip_id", "yardstick", "workload", "task", "precision", "batch", "sequence", "layout", "nodes",
-                "chips", "metric", "value", "value_yardstick", "software", "software_yardstick", "measured_ratio", "ratio_basis", "peak_ratio",
-                "survives", "peak_note", "sources", "origins"]
+                "chips", "metric", "value", "value_yardstick", "software", "software_yardstick", "measured_ratio",
+                "ratio_basis", "peak_ratio", "survives", "peak_note", "sources", "origins"]
 
 
 def pairs(table: pd.DataFrame, wide: pd.DataFrame, chinese: set[str]) -> pd.DataFrame:
