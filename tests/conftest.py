@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,14 +19,41 @@ def pytest_collection_modifyitems(items):
         if any(Path(str(item.path)).is_relative_to(place) for place in SLOW_PLACES):
             item.add_marker(pytest.mark.slow)
 
+#: The date the shared build's kernels see (a year after the stored notebooks were run), when libfaketime is here.
+FAKE_DATE = "2027-12-01 18:00:00"
+
+
+def fake_clock_env(when: str = FAKE_DATE) -> dict[str, str]:
+    """The variables the ``faketime`` wrapper sets for a process to see ``when`` as now (LD_PRELOAD of
+    libfaketime, FAKETIME); empty when libfaketime is not installed (Debian package ``faketime``)."""
+    wrapper = shutil.which("faketime")
+    if wrapper is None:
+        return {}
+    printed = subprocess.run([wrapper, "-f", f"@{when}", "env"], capture_output=True, text=True, timeout=30).stdout
+    pairs = (line.split("=", 1) for line in printed.splitlines() if "=" in line)
+    return {name: value for name, value in pairs if name in ("LD_PRELOAD", "FAKETIME")}
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> tuple[int, Path]:
     """(exit code, reports folder) of one cold build of every variant in notebooks/reports.yaml, shared by
-    every test that reads built reports."""
+    every test that reads built reports. Its kernels run a year ahead (:data:`FAKE_DATE`, through libfaketime
+    when installed): tests/integration/test_fake_dates.py compares its headline figures with the stored
+    notebooks', which nbval checks against today's run."""
     from chiplib import build
 
     out = tmp_path_factory.mktemp("reports")
-    code = build.build(out=out, progress=False)
+    fake = fake_clock_env()
+    saved = {name: os.environ.get(name) for name in fake}
+    os.environ.update(fake)  # read by the kernels the build starts (exec'd processes), not by this process
+    try:
+        code = build.build(out=out, progress=False)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return code, out
 
 
