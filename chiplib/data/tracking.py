@@ -41,6 +41,18 @@ def stop() -> list[str]:
     return names
 
 
+def collect(function: Callable[[], T]) -> tuple[T, frozenset[str]]:
+    """Call ``function``: its value and the files it read (which any record in progress keeps too)."""
+    global _reads
+    outer, _reads = _reads, set()
+    try:
+        value = function()
+    finally:
+        files = frozenset(_reads)
+        _reads = None if outer is None else outer | files
+    return value, files
+
+
 def remembered(function: Callable[..., T]) -> Callable[..., T]:
     """Cache ``function``'s results by its (hashable) arguments for the life of the process; a cached
     answer notes again the files the first call read, so a warm kernel's later runs record them too."""
@@ -48,19 +60,12 @@ def remembered(function: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(function)
     def wrapper(*args: Any) -> T:
-        global _reads
         if args in cache:
             value, files = cache[args]
             note(*files)
             return value
-        outer, _reads = _reads, set()
-        try:
-            value = function(*args)
-        finally:
-            files = frozenset(_reads)
-            _reads = None if outer is None else outer | files
-        cache[args] = (value, files)
-        return value
+        cache[args] = collect(lambda: function(*args))
+        return cache[args][0]
 
     wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
     return wrapper

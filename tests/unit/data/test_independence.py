@@ -43,3 +43,19 @@ def test_targets_are_not_capacity_unless_asked(tmp_path):
     rows = ds.tables["fab_estimates"]
     assert list(data.estimate_values(data.capacity_rows(rows))) == [10000]
     assert sorted(data.estimate_values(data.capacity_rows(rows, targets=True))) == [10000, 50000]
+
+
+def test_a_derivation_is_made_once_and_its_reads_are_noted_every_time(tmp_path):
+    """The claims ledger and every dossier ask for the same derivations: the second call returns the same object
+    and still records, for the run that asks, every file the derivation read."""
+    from chiplib.data import tracking
+
+    ds = _dataset(tmp_path)
+    tracking.start()
+    first = data.without_origin(ds, "acme", keep_targets=False)
+    read_first = tracking.stop()
+    tracking.start()
+    second = data.without_origin(ds, "acme", keep_targets=False)
+    read_second = tracking.stop()
+    assert second is first and read_second == read_first and "sources.csv" in read_first
+    assert data.without_origin(ds, "acme") is not first  # other arguments, another derivation
