@@ -40,8 +40,8 @@ def run(scenario: str = "base", samples: int = 20000, seed: int = 7, dataset=Non
 
 
 def answer(scenario: str = "base", samples: int = 20000, seed: int = 7, dataset=None, **_one_year) -> Brief:
-    """The answer in brief: the median history's packages per year with the 5th-95th percentile of the peak
-    year, what binds, and how many published volumes the base range contains."""
+    """The answer in brief: the median history's packages per year, the 5th-95th percentile of the peak year,
+    and what binds."""
     setup, runs = run(scenario, samples, seed, dataset)
     totals = production.percentiles(runs, "packages").set_index("year")
     peak = int(totals["p50"].idxmax())
