@@ -142,6 +142,9 @@ PRODUCTION_INPUTS = ("die_bank", "hbm_stockpile", "wafers_per_month", "die_yield
                      "hbm_drawdown", "packaging_yield", "share_950", "die_yield_950_percent", "die_area_950_mm2",
                      "dies_per_950", "stacks_per_950", "domestic_stacks")
 
+#: Why an input is the collection's assumption, per input.
+_ASSUMPTIONS = {"type": "object", "propertyNames": {"enum": list(PRODUCTION_INPUTS)}, "additionalProperties": {"type": "string"}}
+
 #: The structure of each YAML file, as JSON Schema (draft 2020-12).
 SCHEMAS: dict[str, dict] = {
     RULES_FILE: {
@@ -171,15 +174,16 @@ SCHEMAS: dict[str, dict] = {
         "years": {"type": "array", "items": {"type": "integer", "minimum": 2000, "maximum": 2100}, "minItems": 2, "maxItems": 2},
         "generations": _mapping({"910c": _mapping({"chip": {"type": "string"}, "die_chip": {"type": "string"}}, ("chip", "die_chip")),
                                  "950": _mapping({"chip": {"type": "string"}}, ("chip",))}, ("910c", "950")),
+        "assumptions": _ASSUMPTIONS,
         "scenarios": {"type": "object", "minProperties": 1,
                       "propertyNames": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
-                      "additionalProperties": _mapping({"description": {"type": "string"},
+                      "additionalProperties": _mapping({"description": {"type": "string"}, "assumptions": _ASSUMPTIONS,
                                                         **{key: _PRODUCTION_INPUT for key in PRODUCTION_INPUTS}},
                                                        ("description", *PRODUCTION_INPUTS))},
         "published": {"type": "object", "additionalProperties": _mapping({
             "counts": {"type": "string"}, "quantity": {"enum": [None, "packages", "packages_910c", "packages_950", "smic_capacity"]},
             "scale": {"type": "number", "exclusiveMinimum": 0}}, ("counts", "quantity"))},
-    }, ("years", "generations", "scenarios", "published")),
+    }, ("years", "generations", "assumptions", "scenarios", "published")),
     HBM_SCENARIOS_FILE: _mapping({
         "scenarios": {"type": "object", "minProperties": 1, "additionalProperties": _mapping({
             "description": {"type": "string"}, "subjects": {**_STRINGS, "minItems": 1},

@@ -103,10 +103,14 @@ def _check_production(data_dir: Path, raw: RawTables, chips: set[str], hbm_scena
     refs += [(f"scenarios.{scenario}", scenario, fab_scenarios, ("scenario", configs.FAB_SCENARIOS_FILE))
              for scenario in doc["scenarios"]]
     for scenario, spec in doc["scenarios"].items():
+        reasons = {**doc["assumptions"], **spec.get("assumptions", {})}
         for key, value in spec.items():
             where = f"scenarios.{scenario}.{key}"
-            if not isinstance(value, (dict, list)):
+            if key in ("description", "assumptions") or not isinstance(value, (dict, list)):
                 continue
+            assumed = isinstance(value, list) or "range" in value or bool(value.get("years"))
+            if assumed and not reasons.get(key):
+                raw.issues.append(DataIssue(name, 0, where, "an assumed range needs its reason under 'assumptions'"))
             ranges = [value] if isinstance(value, list) else [value.get("range"), *(value.get("years") or {}).values()]
             for bounds in filter(None, ranges):
                 if bounds[0] > bounds[1]:

@@ -126,13 +126,15 @@ def scenario_inputs(name: str, dataset=None) -> dict:
     if name not in spec["scenarios"]:
         raise ProductionModelError(f"unknown scenario {name!r}; valid scenarios: {', '.join(spec['scenarios'])}")
     chosen, span = spec["scenarios"][name], years(ds)
-    ranges, sources = {}, set()
+    reasons = {**spec.get("assumptions", {}), **chosen.get("assumptions", {})}
+    ranges, sources, basis = {}, set(), {}
     for key in INPUTS:
         ranges[key] = {}
         for year in ([span[0]] if key in STOCKS else span):
             bounds, used = _range(ds, key, chosen[key], None if key in STOCKS else year)
             ranges[key][year] = bounds
             sources |= used
+        basis[key] = _basis(chosen[key], reasons.get(key, ""))
     generation = spec["generations"]["910c"]
     wide = data.specs_wide(ds, ["die_count", "hbm_stacks", "die_area"])
     constants = {"dies_per_package": int(wide.at[generation["chip"], "die_count"]),
@@ -140,8 +142,23 @@ def scenario_inputs(name: str, dataset=None) -> dict:
                  "die_area_mm2": float(wide.at[generation["die_chip"], "die_area"])}
     sources |= set(data.preferred_sources([generation["chip"]], ["die_count", "hbm_stacks"], ds))
     sources |= set(data.preferred_sources([generation["die_chip"]], ["die_area"], ds))
-    return {"ranges": ranges, "constants": constants, "sources": tuple(sorted(sources)), "years": span,
+    return {"ranges": ranges, "constants": constants, "sources": tuple(sorted(sources)), "years": span, "basis": basis,
             "description": " ".join(str(chosen.get("description", "")).split())}
+
+
+def _basis(spec, reason: str) -> str:
+    """Where an input's range comes from, as a reader reads it: the published estimates it is read from, the
+    HBM scenario, or the collection's assumption with its reason (both, when single years are overridden)."""
+    reason = " ".join(reason.split())
+    if spec is None:
+        return "no limit"
+    if isinstance(spec, list) or "range" in spec:
+        return f"assumption: {reason}"
+    if "scenario" in spec:
+        return f"HBM scenario '{spec['scenario']}' (hbm_supply.csv)"
+    subjects = [spec["from"]] if isinstance(spec["from"], str) else spec["from"]
+    published = "published: " + ", ".join(subjects) + (" (targets included)" if spec.get("targets") else "")
+    return f"{published}; assumed for {', '.join(map(str, spec['years']))}: {reason}" if spec.get("years") else published
 
 
 def check_ranges(ranges: dict) -> None:
@@ -366,21 +383,3 @@ def claim_range(dataset, quantity: str, period: str, scenario: str = "base", sam
             f"{fmt.format(stats['p5'])}-{fmt.format(stats['p95'])} (5th-95th percentile), median {fmt.format(stats['p50'])}")
     return stats["p5"], stats["p50"], stats["p95"], setup["sources"], text
 
-
-def input_table(ranges: dict) -> pd.DataFrame:
-    """The scenario's inputs as a reader reads them: one row per input, one column per year, each cell
-    ``low-high`` (one number when fixed; ``no limit`` for unlimited memory; stocks in the first year only)."""
-    span = sorted(ranges["wafers_per_month"])
-
-    def number(x: float) -> str:
-        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
-
-    def cell(bounds) -> str:
-        if bounds is None:
-            return "no limit"
-        low, high = bounds
-        return number(low) if low == high else f"{number(low)}-{number(high)}"
-
-    rows = [{"input": key, **{str(year): cell(ranges[key][year]) if year in ranges[key] else "" for year in span}}
-            for key in INPUTS]
-    return pd.DataFrame(rows)

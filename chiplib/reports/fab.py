@@ -115,6 +115,27 @@ def trajectory_marks(reconciled: pd.DataFrame) -> pd.DataFrame:
                       & (reconciled["subject"] != "china-advanced-chip-output")]
 
 
+def input_table(ranges: dict, basis: dict[str, str] | None = None) -> pd.DataFrame:
+    """The scenario's inputs as a reader reads them: one row per input, one column per year, each cell
+    ``low-high`` (one number when fixed; ``no limit`` for unlimited memory; stocks in the first year only), and
+    ``basis`` (from :func:`chiplib.models.production.scenario_inputs`: published estimates, or the assumption and its reason)."""
+    span = sorted(ranges["wafers_per_month"])
+
+    def number(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
+
+    def cell(bounds) -> str:
+        if bounds is None:
+            return "no limit"
+        low, high = bounds
+        return number(low) if low == high else f"{number(low)}-{number(high)}"
+
+    rows = [{"input": key, **{str(year): cell(ranges[key][year]) if year in ranges[key] else "" for year in span},
+             **({"basis": basis.get(key, "")} if basis is not None else {})}
+            for key in production.INPUTS]
+    return pd.DataFrame(rows)
+
+
 def heading():
     """This report's title and question from the build plan (Markdown)."""
     return reports.heading(__name__)

@@ -173,6 +173,12 @@ def test_duplicate_variant_names_are_refused(tmp_path):
      "hbm_scenarios.yaml:7: duplicate key 'description' (first given on line 6)"),
     ("fab_scenarios.yaml", "die_stock: [0, 0]", "die_stock: [0, 0",
      "fab_scenarios.yaml:26: expected ',' or ']', but got ':'"),
+    ("production_scenarios.yaml", '  dies_per_950: "one compute die per package: Huawei publishes no die count"\n', "",
+     "production_scenarios.yaml: key 'scenarios.base.dies_per_950' an assumed range needs its reason under 'assumptions'"),
+    ("production_scenarios.yaml", "years: {2024: [0, 7000]}", "years: {2031: [0, 7000]}",
+     "production_scenarios.yaml: key 'scenarios.base.wafers_per_month.years.2031' year outside 2024-2028"),
+    ("production_scenarios.yaml", "{from: smic-5nm-yield}", "{from: smic-9nm-yield}",
+     "production_scenarios.yaml: key 'scenarios.base.die_yield_950_percent.from' unknown estimate subject 'smic-9nm-yield'"),
 ])
 def test_yaml_mistakes_are_reported_by_validate(tmp_path, name, old, new, expected):
     """Battery 4 and 5: unknown keys, dangling names, duplicate keys and syntax errors in the data's YAML files."""
