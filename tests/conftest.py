@@ -44,7 +44,10 @@ def built(tmp_path_factory) -> tuple[int, Path]:
 
     out = tmp_path_factory.mktemp("reports")
     fake = fake_clock_env()
-    saved = {name: os.environ.get(name) for name in fake}
+    # FAKETIME_SHARED: set when this run itself is under the faketime wrapper (a fake-date run of the whole suite);
+    # kernels with their own date must not share that wrapper's clock
+    saved = {name: os.environ.get(name) for name in (*fake, "FAKETIME_SHARED")}
+    os.environ.pop("FAKETIME_SHARED", None)
     os.environ.update(fake)  # read by the kernels the build starts (exec'd processes), not by this process
     try:
         code = build.build(out=out, progress=False)
