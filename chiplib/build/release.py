@@ -29,10 +29,19 @@ class ReleaseError(RuntimeError):
     """The release cannot be made (no built reports, an unversioned data directory)."""
 
 
+def data_files() -> set[str]:
+    """The files of the data directory the collection defines: every table, every YAML file and
+    :data:`DATA_EXTRAS` (anything else in the folder, a scratch copy say, is not released)."""
+    from chiplib.data import configs, schema
+
+    yaml_files = set(configs.SCHEMAS) - {configs.PLAN_FILE}
+    return {spec.file for spec in schema.TABLES.values()} | yaml_files | set(DATA_EXTRAS)
+
+
 def members(data_dir: Path, reports: Path) -> list[tuple[str, Path]]:
     """Every file of the release as (name in the archive, path), sorted by name."""
-    files = [(f"data/{p.name}", p) for p in sorted(data_dir.iterdir())
-             if p.is_file() and (p.suffix in (".csv", ".yaml") or p.name in DATA_EXTRAS)]
+    known = data_files()
+    files = [(f"data/{p.name}", p) for p in sorted(data_dir.iterdir()) if p.is_file() and p.name in known]
     built = sorted(reports.glob("*.html")) + [reports / "figures.csv"]
     if not (reports / "figures.csv").exists() or not (reports / "index.html").exists():
         raise ReleaseError(f"no built reports in {reports}: run `make reports` first")

@@ -74,6 +74,7 @@ def test_release_is_byte_identical_when_built_twice(tables, tmp_path, capsys):
     """Two releases of the same files are the same bytes (fixed names, order, owners and timestamps), and the
     manifest lists every member with its digest."""
     (tables / "CHANGELOG.md").write_text("# Changes\n\n## 2026.1.0 (2026-11-22)\n", encoding="utf-8")
+    (tables / "scratch-copy.csv").write_text("a,b\n1,2\n", encoding="utf-8")  # not a table of the collection
     reports = tmp_path / "reports"
     reports.mkdir()
     for name, text in (("index.html", "<p>index</p>"), ("landscape--vs-h100.html", "<p>r</p>"),
@@ -89,6 +90,7 @@ def test_release_is_byte_identical_when_built_twice(tables, tmp_path, capsys):
     assert manifest[-1] == f"{digests[0]}  chiplib-data-2026.1.0.tar.gz"
     assert any(line.endswith("  chiplib-data-2026.1.0/data/chip_specs.csv") for line in manifest)
     assert any(line.endswith("  chiplib-data-2026.1.0/reports/figures.csv") for line in manifest)
+    assert not any("scratch-copy" in line for line in manifest), "only the collection's own data files are released"
     with tarfile.open(tmp_path / "one" / "chiplib-data-2026.1.0.tar.gz") as tar:
         assert {m.mtime for m in tar.getmembers()} == {1795305600}             # 2026-11-22 00:00 UTC
     assert main(["--data-dir", str(tables), "release", "--out", str(tmp_path / "x"), "--reports",
