@@ -235,14 +235,16 @@ def tornado(swings: pd.DataFrame):
 
 def trajectory(bands: pd.DataFrame, published: pd.DataFrame):
     """Packages per year: the 5th-95th percentile band and the median line per series (``bands``: year, series,
-    p5, p50, p95), with published figures as red points (``published``: year, value, subject, source_id)."""
+    p5, p50, p95), with published figures as black diamonds (``published``: year, value, subject, source_id)."""
     alt = altair()
-    base = alt.Chart(bands).encode(x=alt.X("year:O", title=None), color=alt.Color("series:N", title=None))
+    base = alt.Chart(bands).encode(x=alt.X("year:O", title=None),
+                                   color=alt.Color("series:N", title=None,
+                                                   legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1)))
     band = base.mark_area(opacity=0.2).encode(y=alt.Y("p5:Q", title="Packages in the year"), y2="p95:Q")
     line = base.mark_line(point=True).encode(
         y="p50:Q", tooltip=["year:O", "series:N", alt.Tooltip("p5:Q", format=",.0f"), alt.Tooltip("p50:Q", format=",.0f"),
                             alt.Tooltip("p95:Q", format=",.0f")])
-    marks = alt.Chart(published).mark_point(color="#c0392b", shape="diamond", size=70, filled=True).encode(
+    marks = alt.Chart(published).mark_point(color="black", shape="diamond", size=60, filled=True).encode(
         x="year:O", y="value:Q", tooltip=["subject:N", alt.Tooltip("value:Q", format=",.0f"), "basis:N", "source_id:N"])
     return (band + line + marks).properties(width=520, height=280, title="Packages per year: median and 5th-95th percentile")
 
