@@ -46,16 +46,10 @@ def built(tmp_path_factory) -> tuple[int, Path]:
     # A run of the whole suite under the faketime wrapper already gives every process (kernels included) a date
     # other than the stored notebooks'; a second fake clock for the kernels alone would disagree with it.
     fake = {} if "faketime" in os.environ.get("LD_PRELOAD", "") else fake_clock_env()
-    saved = {name: os.environ.get(name) for name in fake}
-    os.environ.update(fake)  # read by the kernels the build starts (exec'd processes), not by this process
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in fake.items():  # read by the kernels the build starts (exec'd processes), not by this one
+            patch.setenv(name, value)
         code = build.build(out=out, progress=False)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     return code, out
 
 

@@ -83,17 +83,38 @@ SCENARIO_INPUTS = ("wafers_per_month", "die_yield_percent", "die_stock", "die_st
           "hbm_stacks", "hbm_drawdown")
 
 
-def _estimate_range(dataset, subject: str, year: int, targets: bool = False) -> tuple[float, float, tuple[str, ...]]:
-    """Low/high over every estimate of ``subject`` for the latest period up to ``year``; rows graded ``target``
-    (plans and goals) count only where the scenario sets ``targets: true``."""
-    table = data.capacity_rows(dataset.tables["fab_estimates"], targets=targets)
-    rows = table[(table["subject"] == subject) & (table["period"].str[:4].astype(int) <= year)]
+def estimate_range(dataset, subjects: str | list[str], year: int | None,
+                   targets: bool = False) -> tuple[float, float, tuple[str, ...]]:
+    """Low/high over every estimate of ``subjects`` (one or several, in ``fab_estimates.csv`` or
+    ``hbm_supply.csv``) for the latest period up to ``year``, or over every period when ``year`` is None (a
+    stock, whatever date each estimate bears); rows graded ``target`` (plans and goals) count only where the
+    scenario sets ``targets: true``."""
+    names = [subjects] if isinstance(subjects, str) else list(subjects)
+    shown = ", ".join(map(repr, names))
+    tables = pd.concat([dataset.tables["fab_estimates"], dataset.tables["hbm_supply"]], ignore_index=True)
+    rows = data.capacity_rows(tables, targets=targets)
+    rows = rows[rows["subject"].isin(names)]
+    if year is not None:
+        rows = rows[rows["period"].str[:4].astype(int) <= year]
+        if rows.empty:
+            raise FabModelError(f"no estimate of {shown} for {year} or earlier")
+        rows = rows[rows["period"].str[:4].astype(int) == rows["period"].str[:4].astype(int).max()]
     if rows.empty:
-        raise FabModelError(f"no estimate of {subject!r} for {year} or earlier")
-    latest = rows["period"].str[:4].astype(int).max()
-    rows = rows[rows["period"].str[:4].astype(int) == latest]
+        raise FabModelError(f"no estimate of {shown}")
     numbers = data.estimate_values(rows)
     return float(numbers.min()), float(numbers.max()), tuple(sorted(set(rows["source_id"])))
+
+
+def package_constants(chip: str, die_chip: str, dataset) -> tuple[dict, tuple[str, ...]]:
+    """A package's constants from the chip data (preferred figures): logic dies and HBM stacks per package of
+    ``chip`` and the die area (mm²) of ``die_chip``; and the sources they come from."""
+    wide = data.specs_wide(dataset, ["die_count", "hbm_stacks", "die_area"])
+    constants = {"dies_per_package": int(wide.at[chip, "die_count"]),
+                 "stacks_per_package": float(wide.at[chip, "hbm_stacks"]),
+                 "die_area_mm2": float(wide.at[die_chip, "die_area"])}
+    sources = set(data.preferred_sources([chip], ["die_count", "hbm_stacks"], dataset))
+    sources |= set(data.preferred_sources([die_chip], ["die_area"], dataset))
+    return constants, tuple(sorted(sources))
 
 
 def scenario_file(dataset=None) -> dict:
@@ -114,21 +135,16 @@ def scenario_ranges(name: str, year: int, dataset=None) -> dict:
         if value is None:
             ranges[key] = None
         elif isinstance(value, dict) and "from" in value:
-            low, high, used = _estimate_range(ds, value["from"], year, bool(value.get("targets", False)))
+            low, high, used = estimate_range(ds, value["from"], year, bool(value.get("targets", False)))
             ranges[key] = (low, high)
             sources |= set(used)
         elif isinstance(value, dict) and "scenario" in value:
-            table = hbm.supply_scenario(value["scenario"], ds)
-            ranges[key] = (float(table["stacks_low"].min()), float(table["stacks_high"].max()))
-            sources |= {s for row in table["sources"] for s in row}
+            ranges[key], used = hbm.stack_range(value["scenario"], ds)
+            sources |= set(used)
         else:
             ranges[key] = (float(value[0]), float(value[1]))
-    wide = data.specs_wide(ds, ["die_count", "hbm_stacks", "die_area"])
-    constants = {"dies_per_package": int(wide.at[spec["chip"], "die_count"]),
-                 "stacks_per_package": float(wide.at[spec["chip"], "hbm_stacks"]),
-                 "die_area_mm2": float(wide.at[spec["die_chip"], "die_area"])}
-    sources |= set(data.preferred_sources([spec["chip"]], ["die_count", "hbm_stacks"], ds))
-    sources |= set(data.preferred_sources([spec["die_chip"]], ["die_area"], ds))
+    constants, used = package_constants(spec["chip"], spec["die_chip"], ds)
+    sources |= set(used)
     return {"ranges": ranges, "constants": constants, "sources": tuple(sorted(sources)),
             "description": " ".join(str(chosen.get("description", "")).split())}
 

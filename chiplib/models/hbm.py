@@ -233,6 +233,13 @@ def supply_scenario(name: str, dataset: data.Dataset | None = None) -> pd.DataFr
     return pd.DataFrame(result)
 
 
+def stack_range(name: str, dataset: data.Dataset | None = None) -> tuple[tuple[float, float], tuple[str, ...]]:
+    """The HBM stacks of supply scenario ``name``: (low, high) across its published estimates, and the sources."""
+    table = supply_scenario(name, dataset)
+    sources = tuple(sorted({s for row in table["sources"] for s in row}))
+    return (float(table["stacks_low"].min()), float(table["stacks_high"].max())), sources
+
+
 #: Chips the notebook's decode table compares (ids in data/chips.csv).
 DECODE_CHIPS = ("huawei-ascend-910c", "huawei-ascend-950dt", "nvidia-h20", "nvidia-h100-sxm", "nvidia-b200")
 LEADERS = ("SK hynix", "Samsung", "Micron")

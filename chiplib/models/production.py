@@ -80,26 +80,6 @@ def years(dataset=None) -> list[int]:
     return list(range(int(first), int(last) + 1))
 
 
-def _estimates(ds, subjects, year: int | None, targets: bool) -> tuple[float, float, set[str]]:
-    """(low, high, sources) over every estimate of ``subjects`` (``fab_estimates.csv`` and ``hbm_supply.csv``):
-    for the latest period up to ``year``, or every period when ``year`` is None (a stock)."""
-    subjects = [subjects] if isinstance(subjects, str) else list(subjects)
-    table = data.capacity_rows(pd.concat([ds.tables["fab_estimates"], ds.tables["hbm_supply"]], ignore_index=True),
-                               targets=targets)
-    rows = table[table["subject"].isin(subjects)]
-    if year is not None:
-        period_year = rows["period"].str[:4].astype(int)
-        rows = rows[period_year <= year]
-        if rows.empty:
-            raise ProductionModelError(f"no estimate of {', '.join(subjects)} for {year} or earlier")
-        latest = rows["period"].str[:4].astype(int).max()
-        rows = rows[rows["period"].str[:4].astype(int) == latest]
-    if rows.empty:
-        raise ProductionModelError(f"no estimate of {', '.join(subjects)}")
-    numbers = data.estimate_values(rows)
-    return float(numbers.min()), float(numbers.max()), set(rows["source_id"])
-
-
 def _range(ds, key: str, spec, year: int | None) -> tuple[tuple[float, float] | None, set[str]]:
     """One input's (low, high) in ``year`` (None for a stock) and the sources it was read from."""
     if spec is None:
@@ -112,10 +92,10 @@ def _range(ds, key: str, spec, year: int | None) -> tuple[tuple[float, float] | 
     if "range" in spec:
         return (float(spec["range"][0]), float(spec["range"][1])), set()
     if "scenario" in spec:
-        table = hbm.supply_scenario(spec["scenario"], ds)
-        return (float(table["stacks_low"].min()), float(table["stacks_high"].max())), {s for row in table["sources"] for s in row}
-    low, high, sources = _estimates(ds, spec["from"], year, bool(spec.get("targets", False)))
-    return (low, high), sources
+        bounds, sources = hbm.stack_range(spec["scenario"], ds)
+        return bounds, set(sources)
+    low, high, sources = fab.estimate_range(ds, spec["from"], year, bool(spec.get("targets", False)))
+    return (low, high), set(sources)
 
 
 def scenario_inputs(name: str, dataset=None) -> dict:
@@ -136,12 +116,8 @@ def scenario_inputs(name: str, dataset=None) -> dict:
             sources |= used
         basis[key] = _basis(chosen[key], reasons.get(key, ""))
     generation = spec["generations"]["910c"]
-    wide = data.specs_wide(ds, ["die_count", "hbm_stacks", "die_area"])
-    constants = {"dies_per_package": int(wide.at[generation["chip"], "die_count"]),
-                 "stacks_per_package": float(wide.at[generation["chip"], "hbm_stacks"]),
-                 "die_area_mm2": float(wide.at[generation["die_chip"], "die_area"])}
-    sources |= set(data.preferred_sources([generation["chip"]], ["die_count", "hbm_stacks"], ds))
-    sources |= set(data.preferred_sources([generation["die_chip"]], ["die_area"], ds))
+    constants, used = fab.package_constants(generation["chip"], generation["die_chip"], ds)
+    sources |= set(used)
     return {"ranges": ranges, "constants": constants, "sources": tuple(sorted(sources)), "years": span, "basis": basis,
             "description": " ".join(str(chosen.get("description", "")).split())}
 
@@ -343,18 +319,17 @@ def reconcile(dataset=None, samples: int = 20000, seed: int = 7) -> pd.DataFrame
             line["verdict"] = "outside the model" if quantity is None else "outside the years"
             rows.append(line)
             continue
-        within = [name for name, (_, run) in runs.items()
-                  if np.percentile(run[year][quantity], 5) <= value <= np.percentile(run[year][quantity], 95)]
-        stats = fab.percentiles(base[year][quantity])
+        spans = {name: fab.percentiles(run[year][quantity]) for name, (_, run) in runs.items()}
+        within = [name for name, span in spans.items() if span["p5"] <= value <= span["p95"]]
+        stats = spans["base"]
         line.update(base_p5=stats["p5"], base_p50=stats["p50"], base_p95=stats["p95"], scenarios=", ".join(within) or "none",
                     verdict="within" if "base" in within else ("below" if value < stats["p5"] else "above"))
         if quantity in ("packages", "packages_910c", "smic_capacity"):
-            mid = {key: (b[0] + b[1]) / 2 for key, b in ((k, base_setup["ranges"][k][year]) for k in
-                                                         ("wafers_per_month", "packaging_yield")) if b is not None}
-            dies = value / mid["packaging_yield"] * constants["dies_per_package"]
+            packaging, wafers = (sum(base_setup["ranges"][key][year]) / 2 for key in ("packaging_yield", "wafers_per_month"))
+            dies = value / packaging * constants["dies_per_package"]
             stacks = value * constants["stacks_per_package"]
             pile = float(np.median(base[year]["hbm_stockpile_start"]))
-            gross = mid["wafers_per_month"] * 12 * fab.dies_per_wafer(constants["die_area_mm2"])
+            gross = wafers * 12 * fab.dies_per_wafer(constants["die_area_mm2"])
             line.update(dies_needed=dies, stacks_needed=stacks,
                         stockpile_share=stacks / pile if pile > 0 else np.nan,
                         smic_yield_percent=dies / gross * 100 if gross > 0 else np.nan)

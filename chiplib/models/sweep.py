@@ -46,7 +46,7 @@ def published_axes(dataset=None) -> tuple[dict, tuple[str, ...]]:
             sources |= set(setup["sources"])
             value = spec.get("die_yield_percent")
             if isinstance(value, dict) and "from" in value:
-                low, high, used = fab._estimate_range(dataset or data.load(), value["from"], year, targets=True)
+                low, high, used = fab.estimate_range(dataset or data.load(), value["from"], year, targets=True)
                 spans["die_yield_percent"] += [low, high]
                 sources |= set(used)
     for name in hbm.scenarios(dataset):

@@ -183,15 +183,9 @@ def production_setup(scenario: str, hbm_scenario: str, year: int, dataset: data.
     ranges = dict(setup["ranges"])
     sources = set(setup["sources"])
     if ranges["hbm_stacks"] is not None:
-        ranges["hbm_stacks"], used = _stacks(hbm_scenario, dataset)
+        ranges["hbm_stacks"], used = hbm.stack_range(hbm_scenario, dataset)
         sources |= set(used)
     return {**setup, "ranges": ranges, "sources": tuple(sorted(sources))}
-
-
-def _stacks(hbm_scenario: str, dataset) -> tuple[tuple[float, float], tuple[str, ...]]:
-    table = hbm.supply_scenario(hbm_scenario, dataset)
-    used = tuple(sorted({s for row in table["sources"] for s in row}))
-    return (float(table["stacks_low"].min()), float(table["stacks_high"].max())), used
 
 
 def slider_extents(year_list: list[int] | None = None, dataset: data.Dataset | None = None) -> dict[str, tuple[float, float]]:
@@ -205,7 +199,7 @@ def slider_extents(year_list: list[int] | None = None, dataset: data.Dataset | N
                 if bounds is not None:
                     seen[key] += list(bounds)
     for name in hbm_scenarios():
-        seen["hbm_stacks"] += list(_stacks(name, dataset)[0])
+        seen["hbm_stacks"] += list(hbm.stack_range(name, dataset)[0])
     extents = {}
     for key, values in seen.items():
         low, high = min(values), max(values)

@@ -83,9 +83,8 @@ def stocks(runs: dict) -> pd.DataFrame:
     """Per year: the median history's die bank and stockpile at the start of the year, and what binds each generation."""
     binding = production.trajectory(runs).pivot(index="year", columns="generation", values="binding")
     start = pd.DataFrame({"year": list(runs),
-                          "die_bank_start": [production.percentiles({y: runs[y]}, "die_bank_start")["p50"].iat[0] for y in runs],
-                          "hbm_stockpile_start": [production.percentiles({y: runs[y]}, "hbm_stockpile_start")["p50"].iat[0]
-                                                  for y in runs]})
+                          **{stock: production.percentiles(runs, stock)["p50"].to_numpy()
+                             for stock in ("die_bank_start", "hbm_stockpile_start")}})
     return start.join(binding, on="year").rename(columns={"910C": "binds_910c", "950-class": "binds_950"})
 
 
