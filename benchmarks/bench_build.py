@@ -110,7 +110,7 @@ def overhead(folder: Path, runs: int = 8) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebook)
     start = time.perf_counter()
-    kernel = warm.WarmKernel(folder / "kernel.log", {})
+    kernel = warm.WarmKernel()
     started = time.perf_counter() - start
     times = []
     try:

@@ -338,6 +338,9 @@ def entry() -> None:
     import os
 
     code = main()
+    runner = sys.modules.get("chiplib.build.runner")
+    if runner is not None and code != 130:  # a build's workers: stopped now rather than at interpreter exit
+        runner.shutdown()
     if code == 130:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -3,6 +3,7 @@ record of what the report read. Imported inside the kernel, never by the build p
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -27,16 +28,31 @@ def warm_up() -> None:
     data.load()
     charts.altair()
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})
+    # What warm-up made lives as long as the kernel: leave it out of every later garbage collection, so the
+    # collection in each reset (IPython's %reset) and those during a run scan only the run's own objects.
+    gc.collect()
+    gc.freeze()
 
 
-def reset(cwd: str) -> None:
-    """Put back what a report may have changed outside its namespace, and start recording its reads."""
+#: The environment variables a build gives each run (the data directory, the reports folder); a variable a
+#: run is not given is removed, so no run sees another build's.
+RUN_VARIABLES = ("CHIPLIB_DATA", "CHIPLIB_REPORTS")
+
+
+def reset(cwd: str, env: dict[str, str] | None = None) -> None:
+    """Put back what a report may have changed outside its namespace, give it ``cwd`` and its environment
+    (:data:`RUN_VARIABLES` from ``env``), and start recording its reads."""
     import pandas as pd
 
     from chiplib.data import tracking
     from chiplib.present import charts
 
     os.chdir(cwd)
+    for name in RUN_VARIABLES:
+        if env and name in env:
+            os.environ[name] = env[name]
+        else:
+            os.environ.pop(name, None)
     for group in ("display", "styler", "compute", "future"):
         pd.reset_option(group)
     charts.altair()

@@ -228,30 +228,27 @@ def _build_locked(reports: list[dict], selected: list[Job], out: Path, dataset: 
     all_results: list[Result] = []
     order = plan_order(reports)
     rotated = False
-    workers = Workers(jobs, executor)
-    try:
-        for stage in sorted({stage_of[job.report] for job in selected}):
-            extra = ""
-            if stage > 1:  # later stages read the earlier stages' figures (not their own) and the previous build's
-                known = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-                earlier = [r for r in known if stage_of[r.job.report] < stage]
-                previous = out / "figures.previous.csv"
-                extra = figures_table(earlier, order) + (previous.read_text(encoding="utf-8") if previous.exists() else "")
-            todo = []
-            for job in (j for j in selected if stage_of[j.report] == stage):
-                key = job_key(job, code, directory, extra)
-                hit = None if force or overrides else cached_result(job, key, directory, out)
-                (results.append(hit) if hit else todo.append((job, key)))
-            fresh, failed = _run(todo, out, banner, workers, progress, cell_timeout, env, log)
-            results += fresh
-            failures += failed
-            for result in results:  # a variant that now succeeds has no failed notebook to show
-                (out / "_failed" / f"{result.job.report}--{result.job.variant}.ipynb").unlink(missing_ok=True)
-            # variants not rebuilt (--only) or failed keep their last good report and figures
-            all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
-            rotated |= _write_figures(out, figures_table(all_results, order, origins), rotate=not rotated)
-    finally:
-        workers.close()
+    workers = Workers(jobs, executor, code)
+    for stage in sorted({stage_of[job.report] for job in selected}):
+        extra = ""
+        if stage > 1:  # later stages read the earlier stages' figures (not their own) and the previous build's
+            known = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
+            earlier = [r for r in known if stage_of[r.job.report] < stage]
+            previous = out / "figures.previous.csv"
+            extra = figures_table(earlier, order) + (previous.read_text(encoding="utf-8") if previous.exists() else "")
+        todo = []
+        for job in (j for j in selected if stage_of[j.report] == stage):
+            key = job_key(job, code, directory, extra)
+            hit = None if force or overrides else cached_result(job, key, directory, out)
+            (results.append(hit) if hit else todo.append((job, key)))
+        fresh, failed = _run(todo, out, banner, workers, progress, cell_timeout, env, log)
+        results += fresh
+        failures += failed
+        for result in results:  # a variant that now succeeds has no failed notebook to show
+            (out / "_failed" / f"{result.job.report}--{result.job.variant}.ipynb").unlink(missing_ok=True)
+        # variants not rebuilt (--only) or failed keep their last good report and figures
+        all_results = results + _other_cached(out, {r.job.key for r in results}, reports, plan.parent)
+        rotated |= _write_figures(out, figures_table(all_results, order, origins), rotate=not rotated)
     write_atomic(out / "index.html", index_page(all_results, reports, data_hash(directory)[:12],
                                                 (number, as_of), dataset))
     removed = _remove_orphans(out, reports)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from functools import lru_cache
@@ -56,13 +57,40 @@ def to_html(nb, *, title: str, banner: str = "", show_code: bool = False) -> str
     """Render an executed notebook (nbformat node) to a self-contained HTML page."""
     import copy
 
-    from nbconvert import HTMLExporter
-
     nb = copy.deepcopy(nb)
     interactive_charts(nb)
+    blocks = _set_charts_aside(nb)
     nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
-    resources = {"chiplib_vega_js": vega_bundle(), "chiplib_banner": html.escape(banner)}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    blocks[_BUNDLE_TOKEN] = vega_bundle()
+    resources = {"chiplib_vega_js": _BUNDLE_TOKEN, "chiplib_banner": html.escape(banner)}
+    body, _ = _exporter(show_code).from_notebook_node(nb, resources=resources)
+    for token, block in blocks.items():
+        body = body.replace(token, block, 1)
     return body
+
+
+_BUNDLE_TOKEN = "chiplib-vega-bundle-8c1f0e2d"
+
+
+def _set_charts_aside(nb) -> dict[str, str]:
+    """Swap each chart block for a short token, returned with its block: nbconvert re-parses the page it
+    renders, and the charts' SVG (thousands of elements) would take most of that time for nothing."""
+    blocks: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            block = output.get("data", {}).get("text/html")
+            if isinstance(block, str) and block.startswith('<div class="chiplib-chart">'):
+                token = f"chiplib-chart-block-{len(blocks)}-{hashlib.sha256(block.encode()).hexdigest()[:16]}"
+                blocks[token] = block
+                output["data"]["text/html"] = token
+    return blocks
+
+
+@lru_cache(maxsize=2)
+def _exporter(show_code: bool):
+    """One HTML exporter per process (its templates compiled once; nbconvert exporters convert notebook after
+    notebook without carrying anything from one to the next)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)],
+                        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)

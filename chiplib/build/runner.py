@@ -7,8 +7,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from chiplib import data
@@ -37,24 +37,28 @@ def collect_figures(nb) -> list[dict]:
 
 def _execute(job: Job, executed: Path, cell_timeout: int, log: Path, env: dict[str, str]) -> list[str]:
     """Run the notebook with papermill in this worker's warm kernel (started on first use; one retry with a
-    fresh kernel when it fails to start or has died); the data files the run read."""
+    fresh kernel when it fails to start or has died) with the run's environment ``env``; the data files the run
+    read. What the kernel prints meanwhile is appended to ``log``."""
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     for attempt in (1, 2):
         try:
-            kernel = warm.kernel(log, env)
-            kernel.reset(job.notebook.parent)
+            kernel = warm.kernel()
+            kernel.reset(job.notebook.parent, env)
         except (RuntimeError, DeadKernelError):  # jupyter_client raises RuntimeError when a kernel dies at start-up
             warm.discard()
             if attempt == 2:
                 raise
             continue
         try:
-            pm.execute_notebook(str(job.notebook), str(executed), parameters=job.params, cwd=str(job.notebook.parent),
-                                engine_name=warm.ENGINE, warm=kernel, kernel_name="python3", progress_bar=False,
-                                log_output=False, start_timeout=60, execution_timeout=cell_timeout,
-                                request_save_on_cell_execute=False)
+            try:
+                pm.execute_notebook(str(job.notebook), str(executed), parameters=job.params,
+                                    cwd=str(job.notebook.parent), engine_name=warm.ENGINE, warm=kernel,
+                                    kernel_name="python3", progress_bar=False, log_output=False, start_timeout=60,
+                                    execution_timeout=cell_timeout, request_save_on_cell_execute=False)
+            finally:
+                kernel.drain(log)
         except (CellTimeoutError, DeadKernelError):
             warm.discard()  # an interrupted or dead kernel is not reused
             raise
@@ -137,26 +141,64 @@ def _keep_failed(result: Result, staging: Path, out: Path) -> Path | None:
     return target
 
 
-class Workers:
-    """The build's worker processes, started on first use and kept for every stage, each with its warm kernel
-    (or the caller's executor, e.g. Dask's, which the build neither starts nor stops)."""
+#: This process's local workers, kept from one build to the next: (what they were started with, the pool).
+_shared: tuple[tuple, ProcessPoolExecutor] | None = None
+#: Environment variables that do not decide whether workers can be reused: those the build hands each run
+#: itself (:data:`chiplib.build.kernel_side.RUN_VARIABLES`) and pytest's marker of the test in progress.
+_PER_RUN_VARIABLES = ("CHIPLIB_DATA", "CHIPLIB_REPORTS", "PYTEST_CURRENT_TEST")
 
-    def __init__(self, jobs: int | None, executor: Executor | None = None):
+
+class Workers:
+    """The build's worker processes, each with its warm kernel (or the caller's executor, e.g. Dask's, which the
+    build neither starts nor stops).
+
+    Local workers outlive the build: the next build in this process (a notebook or a test session building
+    again) reuses them and their warm kernels, as long as chiplib's code (``code``, its hash), the number of
+    workers and the environment the processes inherited are unchanged; otherwise they are replaced.
+    :func:`shutdown` stops them (the command line does, after its one build; otherwise they end with the process).
+    """
+
+    def __init__(self, jobs: int | None, executor: Executor | None = None, code: str = ""):
         self.jobs = jobs or os.cpu_count() or 1
         self.executor = executor
-        self._pool: ProcessPoolExecutor | None = None
+        self.code = code
 
-    def pool(self, runs: int) -> Executor:
+    def pool(self) -> Executor:
+        global _shared
         if self.executor is not None:
             return self.executor
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=max(1, min(self.jobs, runs)), initializer=ignore_interrupts)
-        return self._pool
+        environment = tuple(sorted((k, v) for k, v in os.environ.items() if k not in _PER_RUN_VARIABLES))
+        key = (self.jobs, self.code, environment)
+        if _shared is not None and (_shared[0] != key or getattr(_shared[1], "_broken", False)):
+            shutdown()
+        if _shared is None:
+            _shared = (key, ProcessPoolExecutor(max_workers=self.jobs, initializer=ignore_interrupts))
+        return _shared[1]
 
-    def close(self, abort: bool = False) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=not abort, cancel_futures=abort)
-            self._pool = None
+    def abort(self) -> None:
+        """Stop the local workers at once (Ctrl-C): queued runs are dropped, running ones are stopped by the
+        caller (:func:`chiplib.build.safety.stop_descendants`)."""
+        if self.executor is None:
+            shutdown(abort=True)
+
+
+def shutdown(abort: bool = False) -> None:
+    """Stop this process's local workers and their kernels (waiting for them, unless ``abort``)."""
+    global _shared
+    if _shared is not None:
+        pool, _shared = _shared[1], None
+        pool.shutdown(wait=not abort, cancel_futures=abort)
+
+
+def _as_finished(futures: list[Future], poll: float = 0.25) -> Iterator[Future]:
+    """``futures`` as they finish (in submission order among those finishing together), waking every ``poll``
+    seconds. A blocking wait would miss Ctrl-C whenever the system hands the signal to one of the pool's own
+    threads rather than the main one: the main thread only sees it when its wait returns."""
+    order = {future: index for index, future in enumerate(futures)}
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
+        yield from sorted(done, key=order.__getitem__)
 
 
 def _run(todo: list[tuple[Job, str]], out: Path, banner: str, workers: Workers, progress: bool, cell_timeout: int,
@@ -175,10 +217,10 @@ def _run(todo: list[tuple[Job, str]], out: Path, banner: str, workers: Workers, 
         staging = Path(staging_name)
         futures: list[Future] = []
         try:
-            pool = workers.pool(len(todo))
+            pool = workers.pool()
             futures = [pool.submit(run_job, job, key, staging_name, banner, cell_timeout, str(log), env)
                        for job, key in todo]
-            finished: Iterable = (future.result() for future in as_completed(futures))
+            finished: Iterable = (future.result() for future in _as_finished(futures))
             if progress:
                 from tqdm import tqdm
 
@@ -193,7 +235,7 @@ def _run(todo: list[tuple[Job, str]], out: Path, banner: str, workers: Workers, 
         except KeyboardInterrupt:
             for future in futures:
                 future.cancel()
-            workers.close(abort=True)
+            workers.abort()
             stop_descendants()
             raise BuildInterrupted(len(results), len(todo) - len(results) - len(failures)) from None
     return results, failures

@@ -33,7 +33,7 @@ del _chiplib_kernel_side
 RESET = """
 get_ipython().run_line_magic("reset", "-f")
 import chiplib.build.kernel_side as _chiplib_kernel_side
-_chiplib_kernel_side.reset({cwd!r})
+_chiplib_kernel_side.reset({cwd!r}, {env!r})
 del _chiplib_kernel_side
 get_ipython().execution_count = 1
 """
@@ -51,20 +51,25 @@ class KernelCodeError(RuntimeError):
 
 
 class WarmKernel:
-    """One running kernel, warmed up, reused for run after run in this process (and thread)."""
+    """One running kernel, warmed up, reused for run after run in this process (and thread), whatever build
+    and data directory each run belongs to: :meth:`reset` gives the kernel the run's environment, and
+    :meth:`drain` copies what the kernel printed to the run's log."""
 
-    def __init__(self, log: Path, env: dict[str, str], start_timeout: int = 60):
+    def __init__(self, start_timeout: int = 60):
         import os
+        import tempfile
 
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        self.log_path = log
-        self.env = dict(env)
-        self._log = open(log, "a", encoding="utf-8")  # noqa: SIM115 (kept open for the kernel's lifetime)
+        # the kernel's own output file, copied piece by piece to the log of the build each run belongs to
+        handle, name = tempfile.mkstemp(prefix="chiplib-kernel-", suffix=".log")
+        self._output_path = Path(name)
+        self._output = os.fdopen(handle, "a", encoding="utf-8")
+        self._copied = 0
         self.km = AsyncKernelManager(kernel_name="python3")
         # no history database: runs restart their execution count at 1, which its unique keys would refuse
-        run_sync(self.km.start_kernel)(stdout=self._log, stderr=self._log, env={**os.environ, **self.env},
+        run_sync(self.km.start_kernel)(stdout=self._output, stderr=self._output, env=dict(os.environ),
                                        extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -90,13 +95,28 @@ class WarmKernel:
             raise KernelCodeError(f"{content.get('ename')}: {content.get('evalue')}")
         return "".join(out)
 
-    def reset(self, cwd: Path) -> None:
-        self.execute(RESET.format(cwd=str(cwd)))
+    def reset(self, cwd: Path, env: dict[str, str] | None = None) -> None:
+        """Clear what the last run left and give the next one ``cwd`` and the environment variables ``env``
+        (the build's :data:`RUN_VARIABLES`; those not given are removed)."""
+        self.execute(RESET.format(cwd=str(cwd), env=dict(env or {})))
 
     def reads(self) -> list[str]:
         """The data files (relative to the data directory) the last run read."""
         lines = [line for line in self.execute(READS).splitlines() if line.strip()]
         return json.loads(lines[-1]) if lines else []
+
+    def drain(self, log: Path) -> None:
+        """Append to ``log`` what the kernel has printed (warnings, its own messages) since the last drain."""
+        try:
+            with self._output_path.open("rb") as stream:
+                stream.seek(self._copied)
+                new = stream.read()
+        except OSError:
+            return
+        self._copied += len(new)
+        if new:
+            with open(log, "ab") as target:
+                target.write(new)
 
     def alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -111,21 +131,22 @@ class WarmKernel:
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 (best effort at exit: the process is ending anyway)
             pass
-        self._log.close()
+        self._output.close()
+        self._output_path.unlink(missing_ok=True)
 
 
 _local = threading.local()
 
 
-def kernel(log: Path, env: dict[str, str]) -> WarmKernel:
-    """This thread's warm kernel for ``env`` (environment variables it must see), started (and registered for
-    shutdown at exit) on first use, and replaced when it has died or a run needs another environment."""
+def kernel() -> WarmKernel:
+    """This thread's warm kernel, started (and registered for shutdown at exit) on first use, and replaced when
+    it has died."""
     current: WarmKernel | None = getattr(_local, "kernel", None)
-    if current is not None and (current.env != env or current.log_path != log or not current.alive()):
+    if current is not None and not current.alive():
         current.shutdown()
         current = None
     if current is None:
-        current = WarmKernel(log, env)
+        current = WarmKernel()
         _local.kernel = current
         # worker processes leave through os._exit, which skips atexit; multiprocessing's finalizers still run
         multiprocessing.util.Finalize(current, current.shutdown, exitpriority=10)

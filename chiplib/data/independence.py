@@ -12,7 +12,6 @@ one analyst are one origin: their agreement is repetition, not corroboration.
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from collections.abc import Iterable
 
 import pandas as pd
@@ -50,26 +49,16 @@ def _repreferred(typed: pd.DataFrame, subject: str) -> pd.Series:
     return preferred
 
 
-#: Per dataset (by identity, while it lives): its derived datasets by (origin, keep_targets), with the files
-#: each derivation read. The claims ledger and every chip dossier ask for the same few derivations.
-_DERIVED: dict[int, tuple[weakref.ref, dict[tuple[str, bool], tuple[Dataset, frozenset[str]]]]] = {}
-
-
 def without_origin(dataset: Dataset, origin: str, *, keep_targets: bool = True) -> Dataset:
-    """:func:`derive_without_origin`, computed once per dataset and arguments; a repeated call notes again the
-    files the derivation read, so a run that uses it depends on them as if it had derived it itself."""
-    ref, cache = _DERIVED.get(id(dataset), (None, None))
-    if ref is None or ref() is not dataset:
-        cache = {}
-        key = id(dataset)
-        _DERIVED[key] = (weakref.ref(dataset, lambda _: _DERIVED.pop(key, None)), cache)
-    wanted = (origin, keep_targets)
-    if wanted in cache:
-        derived, files = cache[wanted]
-        tracking.note(*files)
-        return derived
-    cache[wanted] = tracking.collect(lambda: derive_without_origin(dataset, origin, keep_targets=keep_targets))
-    return cache[wanted][0]
+    """:func:`derive_without_origin`, computed once per dataset and arguments (the claims ledger and every chip
+    dossier ask for the same few derivations); a repeated call notes again the files the derivation read, so a
+    run that uses it depends on them as if it had derived it itself."""
+    return _without_origin(dataset, origin, keep_targets)
+
+
+@tracking.per_dataset
+def _without_origin(dataset: Dataset, origin: str, keep_targets: bool) -> Dataset:
+    return derive_without_origin(dataset, origin, keep_targets=keep_targets)
 
 
 def derive_without_origin(dataset: Dataset, origin: str, *, keep_targets: bool = True) -> Dataset:

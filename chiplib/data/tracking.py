@@ -9,6 +9,7 @@ interactive use pays nothing.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -68,4 +69,29 @@ def remembered(function: Callable[..., T]) -> Callable[..., T]:
         return cache[args][0]
 
     wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
+    return wrapper
+
+
+def per_dataset(function: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``function(dataset, *args)`` per dataset (by identity, while it lives) and (hashable) ``args``, for
+    views and derivations many reports ask of the same loaded data; like :func:`remembered`, a cached answer
+    notes again the files the first call read. Datasets are frozen and never changed in place, so an answer
+    stays right for as long as its dataset lives."""
+    caches: dict[int, tuple[weakref.ref, dict[tuple, tuple[T, frozenset[str]]]]] = {}
+
+    @functools.wraps(function)
+    def wrapper(dataset: Any, *args: Any) -> T:
+        key = id(dataset)
+        ref, cache = caches.get(key, (None, None))
+        if ref is None or ref() is not dataset:
+            cache = {}
+            caches[key] = (weakref.ref(dataset, lambda _: caches.pop(key, None)), cache)
+        if args in cache:
+            value, files = cache[args]
+            note(*files)
+            return value
+        cache[args] = collect(lambda: function(dataset, *args))
+        return cache[args][0]
+
+    wrapper.cache_clear = caches.clear  # type: ignore[attr-defined]
     return wrapper

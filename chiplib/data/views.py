@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from chiplib.data import tracking
 from chiplib.data.tables import LINE, Dataset, load
 
 #: Two figures of one quantity "disagree" when they differ by more than this share of the larger.
@@ -38,8 +39,14 @@ def specs_wide(dataset: Dataset | None = None, metrics: list[str] | None = None)
     date columns are strings. A metric no source gives for a chip is missing (NaN/None), never zero.
     """
     ds = dataset or load()
+    return _specs_wide(ds, None if metrics is None else tuple(metrics)).copy()
+
+
+@tracking.per_dataset
+def _specs_wide(ds: Dataset, metrics: tuple[str, ...] | None) -> pd.DataFrame:
+    """:func:`specs_wide`, built once per dataset and metrics (reports ask for it many times per run)."""
     chosen = ds.specs[ds.specs["preferred"]]
-    names = list(ds.metrics.index) if metrics is None else metrics
+    names = list(ds.metrics.index) if metrics is None else list(metrics)
     unknown = sorted(set(names) - set(ds.metrics.index))
     if unknown:
         raise KeyError(f"unknown metric(s) {unknown}; valid metrics: {', '.join(ds.metrics.index)}")

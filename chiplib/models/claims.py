@@ -88,7 +88,7 @@ def tpp_value(ds: data.Dataset, row) -> Evaluation:
     """TPP of a chip (computed from dense figures, or a published TPP where the data lacks a precision). A TPP
     computed from the FP32 vector rate alone is only a lower bound (tensor rates are higher), so it gives no value."""
     wide = data.specs_wide(ds)
-    table = export_controls.inputs_table(wide)
+    table = export_controls.chip_inputs(ds)
     value = float(table.at[row.subject, "tpp"])
     if math.isnan(value):
         return _nan(f"no dense throughput or published TPP for {row.subject}")

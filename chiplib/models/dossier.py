@@ -16,7 +16,6 @@ notebook run keeps its own and nothing passes between runs):
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -63,10 +62,8 @@ class Dossier:
 
     def wide_of(self, chip_ids) -> pd.DataFrame:
         """The preferred :data:`WIDE_METRICS` of ``chip_ids`` (:func:`chiplib.data.specs_wide` on those chips only)."""
-        ids = list(chip_ids)
         ds = self.dataset
-        narrow = dataclasses.replace(ds, chips=ds.chips.loc[ids], specs=ds.specs[ds.specs["chip_id"].isin(ids)])
-        return data.specs_wide(narrow, [m for m in WIDE_METRICS if m in ds.metrics.index])
+        return data.specs_wide(ds, [m for m in WIDE_METRICS if m in ds.metrics.index]).loc[list(chip_ids)]
 
     @cached_property
     def wide(self) -> pd.DataFrame:
@@ -76,7 +73,7 @@ class Dossier:
     @cached_property
     def inputs(self) -> pd.DataFrame:
         """The chip's export-control inputs (its row of :func:`chiplib.models.export_controls.inputs_table`)."""
-        return export_controls.inputs_table(self.wide)
+        return export_controls.chip_inputs(self.dataset).loc[[self.chip_id]]
 
     @cached_property
     def family(self) -> dict[str, list[str]]:
@@ -282,7 +279,7 @@ class Dossier:
         wide = self.wide_of(ids)
         table = wide.loc[ids, ["name", "vendor", "country", "status", "year", *COMPARED_FIGURES]].copy()
         table.insert(0, "why", [why[c] for c in ids])
-        table["tpp"] = export_controls.inputs_table(wide).loc[ids, "tpp"]
+        table["tpp"] = export_controls.chip_inputs(ds).loc[ids, "tpp"]
         table.attrs["units"] = {m: ds.unit(m) for m in COMPARED_FIGURES}
         return table
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chiplib import data
+from chiplib.data import tracking
 from chiplib.data.rules import INPUTS, Rule, RuleError, Test
 
 #: Dense throughput metric -> bit length of the operation.
@@ -97,14 +98,24 @@ def inputs_table(wide: pd.DataFrame | None = None) -> pd.DataFrame:
     return table
 
 
+def chip_inputs(dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """:func:`inputs_table` of the dataset's preferred figures (a copy of one table computed once per dataset)."""
+    return _chip_inputs(dataset or data.load()).copy()
+
+
+@tracking.per_dataset
+def _chip_inputs(dataset: data.Dataset) -> pd.DataFrame:
+    return inputs_table(data.specs_wide(dataset))
+
+
 def tpp(chip_id: str) -> float:
     """TPP of a chip from the dataset's preferred dense figures; NaN when no dense figure is known."""
-    return float(inputs_table().at[chip_id, "tpp"])
+    return float(chip_inputs().at[chip_id, "tpp"])
 
 
 def performance_density(chip_id: str) -> float:
     """Performance density of a chip (TPP per mm^2 of logic die); NaN when TPP or die area is unknown."""
-    return float(inputs_table().at[chip_id, "pd"])
+    return float(chip_inputs().at[chip_id, "pd"])
 
 
 # ----------------------------------------------------------------------------- rules
@@ -181,7 +192,7 @@ def _inputs_of(cond) -> set[str]:
 
 def classify(chip_id: str, rule_id: str, dataset: data.Dataset | None = None) -> Classification:
     """Classification of a dataset chip under a rule version, with the threshold that decided it."""
-    table = inputs_table(data.specs_wide(dataset))
+    table = chip_inputs(dataset)
     if chip_id not in table.index:
         raise KeyError(f"unknown chip {chip_id!r}")
     return classify_values(table.loc[chip_id].to_dict(), rule(rule_id, dataset))
@@ -189,7 +200,7 @@ def classify(chip_id: str, rule_id: str, dataset: data.Dataset | None = None) ->
 
 def classify_all(rule_id: str, dataset: data.Dataset | None = None) -> pd.DataFrame:
     """Every chip under one rule: tpp, pd, inputs, result, controlled, reason."""
-    table = inputs_table(data.specs_wide(dataset))
+    table = chip_inputs(dataset)
     rule_obj = rule(rule_id, dataset)
     outcomes = [classify_values(row, rule_obj) for row in table.to_dict("records")]
     table["result"] = [o.result for o in outcomes]
@@ -255,7 +266,7 @@ def tariff_bands(on: dt.date | str, dataset: data.Dataset | None = None) -> pd.D
     band that states no threshold (an unenacted plan) matches no chip."""
     ds = dataset or data.load()
     day = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
-    table = inputs_table(data.specs_wide(ds))
+    table = chip_inputs(ds)
     rows = []
     for band in data.rules.tariffs(ds):
         live = band.effective is not None and band.effective <= day

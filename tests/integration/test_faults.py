@@ -381,6 +381,38 @@ def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
     assert (out / "claims--a.html").read_bytes() == good, "the last good report is kept (same inputs, same bytes)"
 
 
+CTRL_C_ON_ANOTHER_THREAD = """
+import signal, sys, threading, time
+from pathlib import Path
+import psutil
+from chiplib import build
+
+def press_ctrl_c():  # once a kernel runs the notebook, the system hands SIGINT to this thread, not the main one
+    while not [p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]:
+        time.sleep(0.2)
+    time.sleep(2)
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+threading.Thread(target=press_ctrl_c, daemon=True).start()
+try:
+    build.build(plan=Path(sys.argv[1]), out=Path(sys.argv[2]), progress=False, jobs=1)
+except KeyboardInterrupt as exc:
+    print(type(exc).__name__)
+"""
+
+
+def test_ctrl_c_is_seen_whichever_thread_the_system_hands_it_to(tmp_path):
+    """Battery 6: the system may deliver SIGINT to any thread of the build process (the worker pool has its own);
+    the build still stops at once, instead of waiting for a run to end."""
+    _notebook(tmp_path / "nb" / "landscape.ipynb", "import time\ntime.sleep(600)")
+    plan = _plan(tmp_path / "nb", [("landscape", {"a": {}}, 1)])
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", CTRL_C_ON_ANOTHER_THREAD, str(plan), str(tmp_path / "reports")],
+                         capture_output=True, text=True, timeout=90)
+    assert run.stdout.strip() == "BuildInterrupted", run.stderr
+    assert time.monotonic() - start < 45
+
+
 # ----------------------------------------------------------------------------- 7. tidy outputs
 
 def test_no_op_build_runs_nothing_even_with_a_second_stage(tmp_path, capsys):

@@ -43,7 +43,7 @@ def cold(tmp_path_factory) -> dict[str, list]:
 
 def test_runs_in_one_warm_kernel_match_cold_runs_in_either_order(cold, tmp_path):
     """landscape, then measured (measured after landscape), then landscape again (landscape after measured)."""
-    kernel = warm.WarmKernel(tmp_path / "kernel.log", {})
+    kernel = warm.WarmKernel()
     try:
         for name, params in [*VARIANTS, VARIANTS[0]]:
             kernel.reset(NOTEBOOKS)
@@ -52,6 +52,7 @@ def test_runs_in_one_warm_kernel_match_cold_runs_in_either_order(cold, tmp_path)
                                 warm=kernel, kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False)
             assert _outputs(out) == cold[name], f"{name} differs from its cold run"
             assert "chips.csv" in kernel.reads()
+            kernel.drain(tmp_path / "kernel.log")
     finally:
         kernel.shutdown()
     assert "Traceback" not in (tmp_path / "kernel.log").read_text()

@@ -54,6 +54,26 @@ def test_wide_view_metric_selection_and_unknown_metric(tables):
         data.specs_wide(ds, ["fp64"])
 
 
+def test_wide_view_is_built_once_per_dataset_and_handed_out_as_a_copy(tables):
+    """Reports ask for the wide view many times a run: it is built once per loaded dataset, every caller gets a copy
+    it may change, every call records the files the view read, and an edited table gives a fresh view."""
+    from chiplib.data import tracking
+
+    ds = data.load(tables)
+    tracking.start()
+    first = data.specs_wide(ds)
+    read_first = tracking.stop()
+    first.loc["acme-x1", "fp16_dense"] = 0.0
+    first.attrs["units"]["fp16_dense"] = "nonsense"
+    tracking.start()
+    second = data.specs_wide(ds)
+    assert tracking.stop() == read_first == ["chip_specs.csv", "chips.csv", "metrics.csv", "sources.csv"]
+    assert second.loc["acme-x1", "fp16_dense"] == 1000.0 and second.attrs["units"]["fp16_dense"] == "TFLOPS"
+    specs = tables / "chip_specs.csv"
+    specs.write_text(specs.read_text().replace("acme-x1-lite,fp16_dense,148,", "acme-x1-lite,fp16_dense,150,"))
+    assert data.specs_wide(data.load(tables)).loc["acme-x1-lite", "fp16_dense"] == 150.0
+
+
 def test_coverage_counts_sourced_and_contested_metrics(tables):
     """fp16 differs across sources (1000 vs 900): contested; bandwidth agrees after conversion: not."""
     table = data.coverage(data.load(tables))
