@@ -16,15 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# The full run (CI runs this): lint, then every test, notebook regressions and browser checks included.
+# The full run (CI runs this): lint, then every test, notebook regressions and browser checks included, spread
+# over one pytest worker per core (tests that share a build, a server or a notebook's kernel run in one worker).
+XDIST := -n auto --dist loadgroup --no-loadscope-reorder
+
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 # Seconds, not minutes: unit and data tests only (no kernels, builds or browsers).
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(XDIST) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -13,11 +13,48 @@ REPO = Path(__file__).resolve().parent.parent
 SLOW_PLACES = (REPO / "tests" / "integration", REPO / "notebooks")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Everything under tests/integration and every notebook (nbval) is ``slow``: `make test-fast` skips them."""
+    """Everything under tests/integration and every notebook (nbval) is ``slow``: `make test-fast` skips them.
+
+    For `make test`, which spreads the tests over the cores (pytest-xdist, ``--dist loadgroup``), tests that share
+    something expensive are grouped so that one worker runs them all and pays for it once (:func:`_shared_by`);
+    the shared session build goes first, as the longest group."""
     for item in items:
         if any(Path(str(item.path)).is_relative_to(place) for place in SLOW_PLACES):
             item.add_marker(pytest.mark.slow)
+        group = _shared_by(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: _shared_by(item) != "built")  # stable: otherwise in collection order
+
+
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    """Under ``--dist loadgroup``, stop before any test runs if pytest-xdist did not apply the groups: it marks
+    each grouped test's node id with ``@group``, which pytest 9.2 silently defeats (pytest-dev/pytest-xdist#1386);
+    the cells of one notebook would then run in different kernels and fail for the wrong reason."""
+    if node.config.getoption("dist") == "loadgroup" and not any("@" in nodeid for nodeid in ids):
+        pytest.exit("pytest-xdist did not group the tests that share a build, a server or a notebook's kernel "
+                    "(pytest-dev/pytest-xdist#1386): install the pytest version pyproject.toml pins "
+                    "(pip install -e '.[dev]')", returncode=4)
+
+
+def _shared_by(item: pytest.Item) -> str | None:
+    """What ``item`` shares with other tests: the cells of one notebook share its kernel (nbval); tests using a
+    session fixture of this suite share it (the ``built`` reports); tests using a module-scoped fixture share
+    their module's (a poisoned build, a server)."""
+    if item.path.suffix == ".ipynb":
+        return f"notebook-{item.path.name}"
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = [info.name2fixturedefs[name][-1] for name in item.fixturenames if name in info.name2fixturedefs] \
+        if info else []
+    for definition in definitions:
+        if definition.scope == "session" and Path(definition.func.__code__.co_filename).is_relative_to(REPO / "tests"):
+            return definition.argname
+    for definition in definitions:
+        if definition.scope == "module":
+            return f"module-{item.path.name}"
+    return None
 
 #: The date the shared build's kernels see (a year after the stored notebooks were run), when libfaketime is here.
 FAKE_DATE = "2027-12-01 18:00:00"

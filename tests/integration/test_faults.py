@@ -68,6 +68,12 @@ def _plan(directory: Path, reports: list[tuple[str, dict, int]]) -> Path:
     return plan
 
 
+def _default_ctrl_c() -> None:
+    """In the child, before it runs the build: Ctrl-C as a terminal gives it. A process started with SIGINT ignored
+    (pytest-xdist's workers ignore it, as does a shell's background job) never sees Ctrl-C, by design."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 RECORD = 'from chiplib.present import figures\nfigures.record("answer", "The answer", 42, "", ["epoch-ml-hardware"])'
 
 
@@ -336,7 +342,8 @@ def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
     log = tmp_path / "stderr.txt"
     with log.open("w") as stderr:  # a file, not a pipe: a stray process holding a pipe cannot hang the test
         run = subprocess.Popen([sys.executable, "-m", "chiplib.cli", "build", "--plan", str(plan), "--out", str(out),
-                                "--quiet", "--force", "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr)
+                                "--quiet", "--force", "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr,
+                               preexec_fn=_default_ctrl_c)
     parent = psutil.Process(run.pid)
     deadline = time.monotonic() + 90
     kernels: list[psutil.Process] = []
@@ -361,7 +368,8 @@ def test_ctrl_c_stops_workers_and_kernels_keeps_reports_and_exits_130(tmp_path):
     # Battery 6b: a build killed outright (SIGKILL: no clean-up runs) leaves no worker or kernel behind
     with log.open("w") as stderr:
         run = subprocess.Popen([sys.executable, "-m", "chiplib.cli", "build", "--plan", str(plan), "--out", str(out),
-                                "--quiet", "--force", "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr)
+                                "--quiet", "--force", "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr,
+                               preexec_fn=_default_ctrl_c)
     parent = psutil.Process(run.pid)
     deadline, kernels = time.monotonic() + 90, []
     while time.monotonic() < deadline and len(kernels) < 2:
@@ -408,7 +416,7 @@ def test_ctrl_c_is_seen_whichever_thread_the_system_hands_it_to(tmp_path):
     plan = _plan(tmp_path / "nb", [("landscape", {"a": {}}, 1)])
     start = time.monotonic()
     run = subprocess.run([sys.executable, "-c", CTRL_C_ON_ANOTHER_THREAD, str(plan), str(tmp_path / "reports")],
-                         capture_output=True, text=True, timeout=90)
+                         capture_output=True, text=True, timeout=90, preexec_fn=_default_ctrl_c)
     assert run.stdout.strip() == "BuildInterrupted", run.stderr
     assert time.monotonic() - start < 45
 

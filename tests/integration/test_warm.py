@@ -7,6 +7,7 @@ a local Dask cluster and compare the reports with the local build.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -70,3 +71,52 @@ def test_a_dask_cluster_builds_the_same_reports(built, tmp_path):
     assert names == ["landscape--vs-h20.html", "measured--training.html"]
     for name in names:
         assert (local / name).read_text() == (out / name).read_text(), name
+
+
+KERNEL_FACTS = """from chiplib import data
+from chiplib.present import figures
+import os
+figures.record("kernel", "Kernel process", os.getpid(), "", ["epoch-ml-hardware"])
+figures.record("data", "Data directory", data.data_dir().name, "", ["epoch-ml-hardware"])
+figures.record("chips", "Chips", len(data.load().chips), "", ["epoch-ml-hardware"])
+get_ipython().kernel.log.warning(f"kernel note while building from {data.data_dir().name}")
+"""
+
+
+def _figures(out: Path) -> dict[str, str]:
+    rows = (line.split(",") for line in (out / "figures.csv").read_text().splitlines()[1:])
+    return {row[2]: row[4] for row in rows}
+
+
+def test_later_builds_in_one_process_reuse_the_warm_kernel_with_their_own_data(tmp_path, monkeypatch):
+    """A second build in the same process (another data directory, another reports folder) runs in the kernel the
+    first one warmed up, that kernel reads the second build's data, and what it prints goes to the second build's
+    log; a changed environment gets a fresh kernel."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('show = "all"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(KERNEL_FACTS)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (tmp_path / "nb").mkdir()
+    nbformat.write(nb, tmp_path / "nb" / "claims.ipynb")
+    plan = tmp_path / "nb" / "reports.yaml"
+    plan.write_text("reports:\n  - name: claims\n    title: t\n    question: q\n    variants: {a: {}}\n")
+    other = tmp_path / "other-data"
+    shutil.copytree(REPO / "data", other)
+    chips = other / "chips.csv"
+    chips.write_text(chips.read_text().rstrip("\n").rsplit("\n", 1)[0] + "\n")  # one chip fewer
+    specs = other / "chip_specs.csv"
+    gone = (REPO / "data" / "chips.csv").read_text().rstrip("\n").rsplit("\n", 1)[1].split(",", 1)[0] + ","
+    specs.write_text("".join(line for line in specs.read_text().splitlines(True) if not line.startswith(gone)))
+
+    assert build.build(plan=plan, out=tmp_path / "a", progress=False, jobs=1) == 0
+    assert build.build(plan=plan, out=tmp_path / "b", progress=False, jobs=1, data_dir=other) == 0
+    first, second = _figures(tmp_path / "a"), _figures(tmp_path / "b")
+    assert second["kernel"] == first["kernel"], "the second build reuses the first one's warm kernel"
+    assert (first["data"], second["data"]) == ("data", "other-data")
+    assert float(first["chips"]) - float(second["chips"]) == 1
+    logs = [(tmp_path / out / ".cache" / "kernels.log").read_text() for out in "ab"]
+    assert "kernel note while building from data\n" in logs[0] and "from other-data" not in logs[0]
+    assert "kernel note while building from other-data\n" in logs[1] and "from data\n" not in logs[1]
+    monkeypatch.setenv("CHIPLIB_TEST_ENVIRONMENT", "changed")  # what a kernel inherits: a new one is started
+    assert build.build(plan=plan, out=tmp_path / "c", progress=False, jobs=1) == 0
+    assert _figures(tmp_path / "c")["kernel"] != first["kernel"]
