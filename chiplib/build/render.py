@@ -59,7 +59,7 @@ def to_html(nb, *, title: str, banner: str = "", show_code: bool = False) -> str
 
     nb = copy.deepcopy(nb)
     interactive_charts(nb)
-    blocks = _set_charts_aside(nb)
+    blocks = _set_outputs_aside(nb)
     nb.metadata["title"] = title
     blocks[_BUNDLE_TOKEN] = vega_bundle()
     resources = {"chiplib_vega_js": _BUNDLE_TOKEN, "chiplib_banner": html.escape(banner)}
@@ -72,17 +72,21 @@ def to_html(nb, *, title: str, banner: str = "", show_code: bool = False) -> str
 _BUNDLE_TOKEN = "chiplib-vega-bundle-8c1f0e2d"
 
 
-def _set_charts_aside(nb) -> dict[str, str]:
-    """Swap each chart block for a short token, returned with its block: nbconvert re-parses the page it
-    renders, and the charts' SVG (thousands of elements) would take most of that time for nothing."""
+def _set_outputs_aside(nb) -> dict[str, str]:
+    """Swap each HTML output (tables, chart blocks) for a short token, returned with its HTML, to be put back in the
+    page nbconvert renders. nbconvert re-parses that page with BeautifulSoup to add image descriptions and make its
+    own cell wrappers focusable; the outputs, thousands of table cells and SVG elements holding no image, would
+    take most of that time for nothing."""
     blocks: dict[str, str] = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             block = output.get("data", {}).get("text/html")
-            if isinstance(block, str) and block.startswith('<div class="chiplib-chart">'):
-                token = f"chiplib-chart-block-{len(blocks)}-{hashlib.sha256(block.encode()).hexdigest()[:16]}"
-                blocks[token] = block
-                output["data"]["text/html"] = token
+            if block is None:
+                continue
+            block = "".join(block) if isinstance(block, list) else block
+            token = f"chiplib-output-{len(blocks)}-{hashlib.sha256(block.encode()).hexdigest()[:16]}"
+            blocks[token] = block
+            output["data"]["text/html"] = token
     return blocks
 
 

@@ -233,12 +233,8 @@ def _reason(error) -> str:
 def problems(document: Any, name: str) -> list[Problem]:
     """Every way ``document`` departs from the schema of file ``name``, in document order."""
     import datetime as dt
-    import sys
 
-    # jsonschema imports rfc3987_syntax when it is installed (JupyterLab brings it), which compiles dozens
-    # of grammars at import: 3.5 s in every kernel. We check no URI formats, so it is kept out.
-    sys.modules.setdefault("rfc3987_syntax", None)
-    import jsonschema
+    import jsonschema  # without rfc3987_syntax: see chiplib/__init__.py
 
     def plain(value):  # YAML dates -> ISO strings, so the schema sees JSON types
         if isinstance(value, dt.date):

@@ -251,16 +251,22 @@ def event(ds: data.Dataset, row) -> Evaluation:
 def measured_ratio(ds: data.Dataset, row) -> Evaluation:
     """Delivered performance of chip ``subject`` over chip ``subject_b`` in task group ``metric``: the median
     ratio of their measurements under matching conditions (:func:`chiplib.models.measured.pairs`)."""
+    return _measured_ratio(ds, row.subject, row.subject_b, row.metric)
+
+
+@tracking.per_dataset
+def _measured_ratio(ds: data.Dataset, subject: str, yardstick: str, group: str) -> Evaluation:
+    """:func:`measured_ratio`, once per dataset (the claims report and both chips' dossiers ask for it)."""
     table = data.measurements(ds)
-    table = table[table["task"].isin(measured.TASK_GROUPS[row.metric]) & table["chip_id"].isin([row.subject, row.subject_b])]
-    pairs = measured.pairs(table, data.specs_wide(ds), {row.subject})
-    pairs = pairs[pairs["yardstick"] == row.subject_b]
+    table = table[table["task"].isin(measured.TASK_GROUPS[group]) & table["chip_id"].isin([subject, yardstick])]
+    pairs = measured.pairs(table, data.specs_wide(ds), {subject})
+    pairs = pairs[pairs["yardstick"] == yardstick]
     if pairs.empty:
-        return _nan(f"no {row.metric} measurements of {row.subject} and {row.subject_b} under matching conditions")
+        return _nan(f"no {group} measurements of {subject} and {yardstick} under matching conditions")
     value = float(pairs["measured_ratio"].median())
     each = tuple((float(r), "+".join(s)) for r, s in zip(pairs["measured_ratio"], pairs["sources"]))
     return Evaluation(value, tuple(sorted({s for row_sources in pairs["sources"] for s in row_sources})),
-                      f"{len(pairs)} matched {row.metric} comparison(s): median {value:.2f}x", alternatives=each)
+                      f"{len(pairs)} matched {group} comparison(s): median {value:.2f}x", alternatives=each)
 
 
 def production_model(ds: data.Dataset, row) -> Evaluation:

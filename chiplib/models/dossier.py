@@ -205,13 +205,14 @@ class Dossier:
         specs = self.dataset.specs
         alternatives = specs[(specs["chip_id"] == self.chip_id) & ~specs["preferred"]
                              & specs["metric"].isin(export_controls.INPUT_METRICS)]
+        tried = [alt for alt in alternatives.itertuples(index=False) if wide.at[self.chip_id, alt.metric] != alt.value]
+        swapped = pd.concat([wide] * len(tried), ignore_index=True) if tried else wide.iloc[:0]
+        for number, alt in enumerate(tried):  # one row per alternative, that figure swapped in
+            swapped.at[number, alt.metric] = alt.value
+        table = export_controls.inputs_table(swapped)
         rows = []
-        for alt in alternatives.itertuples(index=False):
-            if wide.at[self.chip_id, alt.metric] == alt.value:
-                continue
-            swapped = wide.copy()
-            swapped.at[self.chip_id, alt.metric] = alt.value
-            inputs = export_controls.inputs_table(swapped).iloc[0].to_dict()
+        for number, alt in enumerate(tried):
+            inputs = table.iloc[number].to_dict()
             rows.append({"metric": alt.metric, "value": alt.value, "source_id": alt.source_id, "origin": alt.origin,
                          "tpp": inputs["tpp"], "pd": inputs["pd"],
                          "results": {v.rule_id: export_controls.classify_values(inputs, v).result for v in self.rules}})
