@@ -12,7 +12,7 @@ Built on pint, with the units this collection needs added to pint's defaults:
   model generates or processes, each its own dimension: ``token/s``, ``sample/s``).
 - ``billion``, ``million`` and ``thousand`` as plain numbers (transistor counts, units shipped).
 
-The registry is built on first use (about 0.3 s), not on import.
+The registry is built on first use (about 0.3 s the first time, 0.05 s once pint's cache is written), not on import.
 """
 
 from __future__ import annotations
@@ -47,10 +47,22 @@ class UnitError(ValueError):
 
 @lru_cache(maxsize=1)
 def registry() -> "pint.UnitRegistry":
-    """The shared pint registry with the collection's units defined (built once)."""
+    """The shared pint registry with the collection's units defined (built once per process). pint keeps its parsed
+    default definitions in ``<cache_dir>/pint`` (:func:`chiplib.core.locations.cache_dir`), which makes building it
+    about six times faster after the first time; the definitions above are added every time. pint writes that
+    cache in place, so a process may find it half-written by another: it is then removed and not used."""
+    import shutil
+
     import pint
 
-    ureg = pint.UnitRegistry(cache_folder=None)
+    from chiplib.core.locations import cache_dir
+
+    folder = cache_dir() / "pint"
+    try:
+        ureg = pint.UnitRegistry(cache_folder=folder)
+    except Exception:  # noqa: BLE001 (a truncated pickle raises any of several errors)
+        shutil.rmtree(folder, ignore_errors=True)
+        ureg = pint.UnitRegistry(cache_folder=None)
     for line in _DEFINITIONS:
         ureg.define(line)
     return ureg

@@ -227,13 +227,14 @@ def sensitivity(rule_id: str, chip_ids: list[str] | None = None, dataset: data.D
     long = ds.specs[(~ds.specs["preferred"]) & ds.specs["metric"].isin(INPUT_METRICS)]
     if chip_ids is not None:
         long = long[long["chip_id"].isin(chip_ids)]
+    tried = [alt for alt in long.itertuples(index=False) if wide.at[alt.chip_id, alt.metric] != alt.value]
+    swapped = wide.loc[[alt.chip_id for alt in tried]].reset_index(drop=True)  # one row per alternative
+    for number, alt in enumerate(tried):
+        swapped.at[number, alt.metric] = alt.value
+    table = inputs_table(swapped)
     rows = []
-    for alt in long.itertuples(index=False):
-        swapped = wide.loc[[alt.chip_id]].copy()
-        if swapped.at[alt.chip_id, alt.metric] == alt.value:
-            continue
-        swapped.at[alt.chip_id, alt.metric] = alt.value
-        inputs = inputs_table(swapped).iloc[0].to_dict()
+    for number, alt in enumerate(tried):
+        inputs = table.iloc[number].to_dict()
         outcome = classify_values(inputs, rule_obj)
         rows.append({"chip_id": alt.chip_id, "metric": alt.metric, "source_id": alt.source_id,
                      "value": alt.value, "tpp": inputs["tpp"], "pd": inputs["pd"], "result": outcome.result,

@@ -24,11 +24,13 @@ so an optimistic yield in 2025 is optimistic in 2028 too. Inputs come from
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
 from chiplib import data
-from chiplib.data import configs
+from chiplib.data import configs, tracking
 from chiplib.models import fab, hbm
 
 SCENARIO_FILE = configs.PRODUCTION_SCENARIOS_FILE
@@ -100,8 +102,13 @@ def _range(ds, key: str, spec, year: int | None) -> tuple[tuple[float, float] | 
 
 def scenario_inputs(name: str, dataset=None) -> dict:
     """Scenario ``name``: ``ranges`` ({input: {year: (low, high) or None}}, stocks under the first year),
-    ``constants`` (910C dies and stacks per package, 910B die area in mm²), ``sources`` and ``description``."""
-    ds = dataset or data.load()
+    ``constants`` (910C dies and stacks per package, 910B die area in mm²), ``sources`` and ``description``
+    (a copy of what is read once per dataset: the report, the reconciliation and the claims all ask)."""
+    return copy.deepcopy(_scenario_inputs(dataset or data.load(), name))
+
+
+@tracking.per_dataset
+def _scenario_inputs(ds, name: str) -> dict:
     spec = scenario_file(ds)
     if name not in spec["scenarios"]:
         raise ProductionModelError(f"unknown scenario {name!r}; valid scenarios: {', '.join(spec['scenarios'])}")

@@ -46,3 +46,21 @@ def test_tb_per_second_equals_gb_per_second_exactly():
 def test_bad_units_raise_unit_error(unit, canonical, message):
     with pytest.raises(units.UnitError, match=message):
         units.factor(unit, canonical)
+
+
+def test_the_registry_survives_a_half_written_pint_cache(tmp_path, monkeypatch):
+    """pint writes its definitions cache in place: a process that finds it truncated (another process writing it)
+    removes it and builds the registry without it, converting as before."""
+    monkeypatch.setenv("CHIPLIB_CACHE", str(tmp_path))
+    units.registry.cache_clear()
+    try:
+        units.registry()
+        cached = sorted((tmp_path / "pint").glob("*.pickle"))
+        assert cached, "the first registry writes pint's cache"
+        cached[0].write_bytes(cached[0].read_bytes()[:100])
+        units.registry.cache_clear()
+        ureg = units.registry()
+        assert ureg.Quantity(1, "TPP").to("bit * TOPS").magnitude == pytest.approx(1.0)
+        assert not cached[0].exists()
+    finally:
+        units.registry.cache_clear()
