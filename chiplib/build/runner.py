@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -141,8 +142,12 @@ def _keep_failed(result: Result, staging: Path, out: Path) -> Path | None:
     return target
 
 
-#: This process's local workers, kept from one build to the next: (what they were started with, the pool).
-_shared: tuple[tuple, ProcessPoolExecutor] | None = None
+#: This process's local worker pools, kept from one build to the next, by what they were started with (the
+#: number of workers, chiplib's code, the environment), most recently used last.
+_pools: OrderedDict[tuple, ProcessPoolExecutor] = OrderedDict()
+#: How many pools are kept: a build in another environment (a test's, with one variable changed) does not stop
+#: the pool the next ordinary build reuses.
+KEPT_POOLS = 2
 #: Environment variables that do not decide whether workers can be reused: those the build hands each run
 #: itself (:data:`chiplib.build.kernel_side.RUN_VARIABLES`) and pytest's marker of the test in progress.
 _PER_RUN_VARIABLES = ("CHIPLIB_DATA", "CHIPLIB_REPORTS", "PYTEST_CURRENT_TEST")
@@ -153,9 +158,10 @@ class Workers:
     build neither starts nor stops).
 
     Local workers outlive the build: the next build in this process (a notebook or a test session building
-    again) reuses them and their warm kernels, as long as chiplib's code (``code``, its hash), the number of
-    workers and the environment the processes inherited are unchanged; otherwise they are replaced.
-    :func:`shutdown` stops them (the command line does, after its one build; otherwise they end with the process).
+    again) reuses them and their warm kernels when chiplib's code (``code``, its hash), the number of workers and
+    the environment the processes inherited are the same. Up to :data:`KEPT_POOLS` pools are kept, the least
+    recently used stopped first, and any started with other code as soon as the code changes. :func:`shutdown`
+    stops them all (the command line does, after its one build; otherwise they end with the process).
     """
 
     def __init__(self, jobs: int | None, executor: Executor | None = None, code: str = ""):
@@ -164,16 +170,18 @@ class Workers:
         self.code = code
 
     def pool(self) -> Executor:
-        global _shared
         if self.executor is not None:
             return self.executor
         environment = tuple(sorted((k, v) for k, v in os.environ.items() if k not in _PER_RUN_VARIABLES))
         key = (self.jobs, self.code, environment)
-        if _shared is not None and (_shared[0] != key or getattr(_shared[1], "_broken", False)):
-            shutdown()
-        if _shared is None:
-            _shared = (key, ProcessPoolExecutor(max_workers=self.jobs, initializer=ignore_interrupts))
-        return _shared[1]
+        for other in [k for k, pool in _pools.items() if k[1] != self.code or getattr(pool, "_broken", False)]:
+            _pools.pop(other).shutdown(wait=True)
+        if key not in _pools:
+            while len(_pools) >= KEPT_POOLS:
+                _pools.popitem(last=False)[1].shutdown(wait=True)
+            _pools[key] = ProcessPoolExecutor(max_workers=self.jobs, initializer=ignore_interrupts)
+        _pools.move_to_end(key)
+        return _pools[key]
 
     def abort(self) -> None:
         """Stop the local workers at once (Ctrl-C): queued runs are dropped, running ones are stopped by the
@@ -184,10 +192,8 @@ class Workers:
 
 def shutdown(abort: bool = False) -> None:
     """Stop this process's local workers and their kernels (waiting for them, unless ``abort``)."""
-    global _shared
-    if _shared is not None:
-        pool, _shared = _shared[1], None
-        pool.shutdown(wait=not abort, cancel_futures=abort)
+    while _pools:
+        _pools.popitem(last=False)[1].shutdown(wait=not abort, cancel_futures=abort)
 
 
 def _as_finished(futures: list[Future], poll: float = 0.25) -> Iterator[Future]:

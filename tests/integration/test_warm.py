@@ -92,7 +92,7 @@ def _figures(out: Path) -> dict[str, str]:
 def test_later_builds_in_one_process_reuse_the_warm_kernel_with_their_own_data(tmp_path, monkeypatch):
     """A second build in the same process (another data directory, another reports folder) runs in the kernel the
     first one warmed up, that kernel reads the second build's data, and what it prints goes to the second build's
-    log; a changed environment gets a fresh kernel."""
+    log; a changed environment gets a fresh kernel, and the first one is still there when the environment is back."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell('show = "all"', metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell(KERNEL_FACTS)]
@@ -121,3 +121,6 @@ def test_later_builds_in_one_process_reuse_the_warm_kernel_with_their_own_data(t
     monkeypatch.setenv("CHIPLIB_TEST_ENVIRONMENT", "changed")  # what a kernel inherits: a new one is started
     assert build.build(plan=plan, out=tmp_path / "c", progress=False, jobs=1) == 0
     assert _figures(tmp_path / "c")["kernel"] != first["kernel"]
+    monkeypatch.delenv("CHIPLIB_TEST_ENVIRONMENT")  # back to the first environment: its kernel was kept
+    assert build.build(plan=plan, out=tmp_path / "d", progress=False, jobs=1) == 0
+    assert _figures(tmp_path / "d")["kernel"] == first["kernel"]
