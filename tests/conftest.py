@@ -66,9 +66,15 @@ def fake_clock_env(when: str = FAKE_DATE) -> dict[str, str]:
     wrapper = shutil.which("faketime")
     if wrapper is None:
         return {}
-    printed = subprocess.run([wrapper, "-f", f"@{when}", "env"], capture_output=True, text=True, timeout=30).stdout
-    pairs = (line.split("=", 1) for line in printed.splitlines() if "=" in line)
-    return {name: value for name, value in pairs if name in ("LD_PRELOAD", "FAKETIME")}
+    for _ in range(3):  # the wrapper refuses to start when a killed one left a semaphore named after its own PID
+        run = subprocess.run([wrapper, "-f", f"@{when}", "env"], capture_output=True, text=True, timeout=30)
+        pairs = dict(line.split("=", 1) for line in run.stdout.splitlines() if "=" in line)
+        for name in pairs.get("FAKETIME_SHARED", "").split():  # the wrapper's own semaphore and segment: not needed
+            for leftover in (Path("/dev/shm") / f"sem.{name.lstrip('/')}", Path("/dev/shm") / name.lstrip("/")):
+                leftover.unlink(missing_ok=True)
+        if run.returncode == 0 and "LD_PRELOAD" in pairs:
+            return {name: value for name, value in pairs.items() if name in ("LD_PRELOAD", "FAKETIME")}
+    raise RuntimeError(f"the faketime wrapper did not start: {run.stderr.strip()}")
 
 
 @pytest.fixture(scope="session")
