@@ -61,12 +61,7 @@ def remembered(function: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(function)
     def wrapper(*args: Any) -> T:
-        if args in cache:
-            value, files = cache[args]
-            note(*files)
-            return value
-        cache[args] = collect(lambda: function(*args))
-        return cache[args][0]
+        return _recall(cache, args, lambda: function(*args))
 
     wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
     return wrapper
@@ -86,12 +81,17 @@ def per_dataset(function: Callable[..., T]) -> Callable[..., T]:
         if ref is None or ref() is not dataset:
             cache = {}
             caches[key] = (weakref.ref(dataset, lambda _: caches.pop(key, None)), cache)
-        if args in cache:
-            value, files = cache[args]
-            note(*files)
-            return value
-        cache[args] = collect(lambda: function(dataset, *args))
-        return cache[args][0]
+        return _recall(cache, args, lambda: function(dataset, *args))
 
     wrapper.cache_clear = caches.clear  # type: ignore[attr-defined]
     return wrapper
+
+
+def _recall(cache: dict[tuple, tuple[T, frozenset[str]]], args: tuple, compute: Callable[[], T]) -> T:
+    """``cache[args]``'s value, its files noted again as read; else ``compute()``, stored with the files it read."""
+    if args not in cache:
+        cache[args] = collect(compute)
+        return cache[args][0]
+    value, files = cache[args]
+    note(*files)
+    return value
