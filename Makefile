@@ -45,7 +45,7 @@ release: reports
 	$(BIN)/chiplib release
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/python -m chiplib.build.lab --notebook-dir=notebooks
 
 # The explorer (notebooks/explore.ipynb) as a web app: Voila, code hidden, offline, on 127.0.0.1 (PORT=8866).
 explore: $(STAMP)

@@ -103,11 +103,12 @@ def _stop(process: subprocess.Popen, handle) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on a copy of the landscape notebook; no browser, no news or update checks."""
+    """JupyterLab (as `make lab` starts it) on a copy of the landscape notebook; no browser, no news or update
+    checks."""
     root, home = tmp_path_factory.mktemp("lab"), tmp_path_factory.mktemp("lab-home")
     shutil.copy(REPO / "notebooks" / "landscape.ipynb", root / "landscape.ipynb")
     port = _free_port()
-    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+    command = [str(BIN / "python"), "-m", "chiplib.build.lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
                f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
                "--allow-root"]
