@@ -1,12 +1,11 @@
-"""JupyterLab on the notebooks (``make lab``), started by a Python that imports chiplib first, so the server
+"""JupyterLab on the notebooks (``make lab``): ``python -m chiplib.build.lab [JupyterLab options]``; the Lab test
+starts it the same way. Run as a module of chiplib, it has imported the package before JupyterLab, so the server
 starts without the module chiplib keeps out of its processes (see ``chiplib/__init__.py``), one to two seconds
-sooner. ``python -m chiplib.build.lab [JupyterLab options]``; the Lab test starts it the same way."""
+sooner than ``jupyter lab``."""
 
 from __future__ import annotations
 
 import sys
-
-import chiplib  # noqa: F401 (first, for the reason above)
 
 
 def main(argv: list[str] | None = None) -> None:
