@@ -52,10 +52,16 @@ def _specs_wide(ds: Dataset, metrics: tuple[str, ...] | None) -> pd.DataFrame:
         raise KeyError(f"unknown metric(s) {unknown}; valid metrics: {', '.join(ds.metrics.index)}")
     wide = ds.chips[["vendor", "name", "country", "status", "year", "variant_of", "market", "flagship"]].copy()
     wide["flagship"] = wide["flagship"] == "true"
+    quantity = chosen["kind"] == "quantity"  # one preferred row per (chip, metric): validated on load
+    tables = {"quantity": chosen[quantity].pivot(index="chip_id", columns="metric", values="value"),
+              "text": chosen[~quantity].pivot(index="chip_id", columns="metric", values="text").astype(object)}
+    empty = {"quantity": pd.Series(dtype="float64"), "text": pd.Series(dtype=object)}
+    columns = {}
     for metric in names:
-        rows = chosen[chosen["metric"] == metric].set_index("chip_id")
-        column = rows["value"] if ds.metrics.at[metric, "kind"] == "quantity" else rows["text"]
-        wide[metric] = column.reindex(wide.index)
+        kind = "quantity" if ds.metrics.at[metric, "kind"] == "quantity" else "text"
+        columns[metric] = (tables[kind][metric] if metric in tables[kind].columns else empty[kind]).reindex(wide.index)
+    wide = pd.concat([wide.drop(columns=[m for m in columns if m in wide.columns]),
+                      pd.DataFrame(columns, index=wide.index)], axis=1)
     wide.attrs["units"] = {m: ds.unit(m) for m in names}
     return wide
 
