@@ -99,10 +99,15 @@ def measurements(dataset: Dataset | None = None) -> pd.DataFrame:
     """Every published measurement (``measurements.csv``) with ``value`` in its metric's canonical unit
     (``value_published``/``unit_published`` as printed), ``chips`` as a number (NaN when not stated) and the
     source's ``origin``; conditions a source leaves out stay empty (None)."""
+    return _measurements(dataset or load()).copy()
+
+
+@tracking.per_dataset
+def _measurements(ds: Dataset) -> pd.DataFrame:
+    """:func:`measurements`, built once per dataset (each chip dossier reads it twice)."""
     from chiplib.core import units
     from chiplib.data.schema import MEASUREMENT_METRICS
 
-    ds = dataset or load()
     table = ds.tables["measurements"].rename(columns={"value": "value_published", "unit": "unit_published"})
     table["value"] = [float(str(v).replace(",", "")) * units.factor(u, MEASUREMENT_METRICS[m])
                       for v, u, m in zip(table["value_published"], table["unit_published"], table["metric"])]
