@@ -61,6 +61,14 @@ def _without_origin(dataset: Dataset, origin: str, keep_targets: bool) -> Datase
     return derive_without_origin(dataset, origin, keep_targets=keep_targets)
 
 
+@tracking.per_dataset
+def _typed_fact_table(dataset: Dataset, name: str) -> pd.DataFrame:
+    """Fact table ``name`` with values in canonical units (:func:`~chiplib.data.tables._typed_specs`, row by row),
+    typed once per dataset: each derivation takes the rows it keeps."""
+    frame = dataset.tables[name]
+    return _typed_specs(frame.assign(**{LINE: 0}), dataset.metrics, dataset.sources, subject=frame.columns[0])
+
+
 def derive_without_origin(dataset: Dataset, origin: str, *, keep_targets: bool = True) -> Dataset:
     """The dataset with every row whose source has ``origin`` removed from every table that cites sources, and,
     unless ``keep_targets``, every row graded ``target`` (a plan or roadmap figure restates its announcer's
@@ -82,9 +90,10 @@ def derive_without_origin(dataset: Dataset, origin: str, *, keep_targets: bool =
         if name == "sources" or "source_id" not in frame.columns:
             tables[name] = frame
             continue
-        kept = frame[~dropped(frame)].reset_index(drop=True)
+        keep = ~dropped(frame).to_numpy()
+        kept = frame[keep].reset_index(drop=True)
         if name in schema.FACT_TABLES and not kept.empty:
-            typed = _typed_specs(kept.assign(**{LINE: 0}), dataset.metrics, dataset.sources, subject=kept.columns[0])
+            typed = _typed_fact_table(dataset, name)[keep].reset_index(drop=True)
             kept = kept.assign(preferred=_repreferred(typed, kept.columns[0]).map({True: "true", False: "false"}))
         tables[name] = kept
     specs = dataset.specs[~dropped(dataset.specs)].reset_index(drop=True)
