@@ -201,15 +201,7 @@ class Dossier:
         """Each non-preferred figure of an input the rules read (:data:`~chiplib.models.export_controls.INPUT_METRICS`)
         that differs from the preferred one, swapped in alone (as :func:`~chiplib.models.export_controls.sensitivity`
         does), with the resulting ``tpp``, ``pd`` and result under every rule (``results``: rule id -> result)."""
-        wide = self.wide.loc[[self.chip_id]]
-        specs = self.dataset.specs
-        alternatives = specs[(specs["chip_id"] == self.chip_id) & ~specs["preferred"]
-                             & specs["metric"].isin(export_controls.INPUT_METRICS)]
-        tried = [alt for alt in alternatives.itertuples(index=False) if wide.at[self.chip_id, alt.metric] != alt.value]
-        swapped = pd.concat([wide] * len(tried), ignore_index=True) if tried else wide.iloc[:0]
-        for number, alt in enumerate(tried):  # one row per alternative, that figure swapped in
-            swapped.at[number, alt.metric] = alt.value
-        table = export_controls.inputs_table(swapped)
+        tried, table = export_controls.alternative_inputs([self.chip_id], self.dataset)
         rows = []
         for number, alt in enumerate(tried):
             inputs = table.iloc[number].to_dict()

@@ -214,16 +214,13 @@ def classification_matrix(dataset: data.Dataset | None = None) -> pd.DataFrame:
     return pd.DataFrame({r.rule_id: classify_all(r.rule_id, dataset)["result"] for r in rules(dataset)})
 
 
-def sensitivity(rule_id: str, chip_ids: list[str] | None = None, dataset: data.Dataset | None = None) -> pd.DataFrame:
-    """Re-classify each chip with each non-preferred source figure of an input metric swapped in.
-
-    One row per (chip, metric, source) alternative: the value used, the resulting tpp and pd,
-    the result, and whether it differs from the result with preferred figures.
-    """
+def alternative_inputs(chip_ids: list[str] | None = None, dataset: data.Dataset | None = None) -> tuple[list, pd.DataFrame]:
+    """The alternatives :func:`sensitivity` tries: each non-preferred ``chip_specs.csv`` row of an input metric
+    (:data:`INPUT_METRICS`) whose value differs from the chip's preferred one (of ``chip_ids``, default all), as
+    named tuples in file order, and the :func:`inputs_table` of the preferred figures with that one value swapped
+    in (row ``i`` for alternative ``i``)."""
     ds = dataset or data.load()
     wide = data.specs_wide(ds)
-    base = classify_all(rule_id, ds)
-    rule_obj = rule(rule_id, ds)
     long = ds.specs[(~ds.specs["preferred"]) & ds.specs["metric"].isin(INPUT_METRICS)]
     if chip_ids is not None:
         long = long[long["chip_id"].isin(chip_ids)]
@@ -231,7 +228,19 @@ def sensitivity(rule_id: str, chip_ids: list[str] | None = None, dataset: data.D
     swapped = wide.loc[[alt.chip_id for alt in tried]].reset_index(drop=True)  # one row per alternative
     for number, alt in enumerate(tried):
         swapped.at[number, alt.metric] = alt.value
-    table = inputs_table(swapped)
+    return tried, inputs_table(swapped)
+
+
+def sensitivity(rule_id: str, chip_ids: list[str] | None = None, dataset: data.Dataset | None = None) -> pd.DataFrame:
+    """Re-classify each chip with each non-preferred source figure of an input metric swapped in.
+
+    One row per (chip, metric, source) alternative: the value used, the resulting tpp and pd,
+    the result, and whether it differs from the result with preferred figures.
+    """
+    ds = dataset or data.load()
+    base = classify_all(rule_id, ds)
+    rule_obj = rule(rule_id, ds)
+    tried, table = alternative_inputs(chip_ids, ds)
     rows = []
     for number, alt in enumerate(tried):
         inputs = table.iloc[number].to_dict()
