@@ -103,3 +103,19 @@ def test_every_pair_shares_its_conditions(ds):
                          & (table["layout"] == row.layout) & (table["nodes"] == row.nodes)
                          & (table["chips"] == row.chips)]
             assert not same.empty, (chip, row.workload)
+
+
+def test_measurements_are_built_once_per_dataset_and_handed_out_as_a_copy(ds):
+    """Each chip dossier asks for the measurements twice: one table per loaded dataset, a copy to every caller
+    (changing it changes no later answer), and every call records the files it read."""
+    from chiplib.data import tracking
+
+    tracking.start()
+    first = data.measurements(ds)
+    read_first = tracking.stop()
+    value = first.at[0, "value"]
+    first.loc[0, "value"] = -1.0
+    tracking.start()
+    second = data.measurements(ds)
+    assert tracking.stop() == read_first and "measurements.csv" in read_first
+    assert second.at[0, "value"] == value != -1.0
