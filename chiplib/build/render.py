@@ -13,21 +13,43 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
+from chiplib.build.safety import write_atomic
 from chiplib.present.charts import METADATA_KEY as CHART_KEY
 from chiplib.present.charts import VEGALITE_MIME
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@lru_cache(maxsize=1)
+#: The bundle of each vl-convert version this process has built or read.
+_bundles: dict[str, str] = {}
+
+
 def vega_bundle() -> str:
-    """The Vega + Vega-Lite + vega-embed JavaScript bundle (about 0.9 MB, built once per process)."""
+    """The Vega + Vega-Lite + vega-embed JavaScript bundle (about 0.9 MB).
+
+    vl-convert takes 1.5 to 2 CPU-seconds to build it, and each build worker would build it again; so it is kept
+    in ``<cache_dir>/vega/bundle-<vl-convert version>.js`` (:func:`chiplib.core.locations.cache_dir`), built by
+    the first process that needs it and read by every later one. It depends on nothing but the vl-convert
+    version, which names the file; it is written whole or not at all (and, where the cache cannot be written,
+    built in each process)."""
     import vl_convert as vlc
 
-    return vlc.javascript_bundle()
+    from chiplib.core.locations import cache_dir
+
+    version = vlc.__version__
+    if version not in _bundles:
+        path = cache_dir() / "vega" / f"bundle-{version}.js"
+        if path.is_file():
+            _bundles[version] = path.read_text(encoding="utf-8")
+        else:
+            _bundles[version] = vlc.javascript_bundle()
+            with suppress(OSError):
+                write_atomic(path, _bundles[version])
+    return _bundles[version]
 
 
 def _chart_html(spec: dict, svg: str) -> str:

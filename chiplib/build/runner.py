@@ -223,6 +223,7 @@ def _run(todo: list[tuple[Job, str]], out: Path, banner: str, workers: Workers, 
         staging = Path(staging_name)
         futures: list[Future] = []
         try:
+            render.vega_bundle()  # built (or read) here once, before the workers, which then read it
             pool = workers.pool()
             futures = [pool.submit(run_job, job, key, staging_name, banner, cell_timeout, str(log), env)
                        for job, key in todo]

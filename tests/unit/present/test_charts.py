@@ -75,3 +75,24 @@ def test_live_chart_displays_the_same_bundle_and_cites():
     assert live._repr_mimebundle_() == charts.bundle(_chart())
     assert citations.cited() == ["src-a", "src-b"]
     citations.reset()
+
+
+def test_the_javascript_bundle_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    """vl-convert's bundle is kept in the cache folder under its version; a later process reads that file instead of
+    building it again, and a cache that cannot be written still gives the bundle."""
+    import vl_convert as vlc
+
+    monkeypatch.setenv("CHIPLIB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(render, "_bundles", {})
+    built = render.vega_bundle()
+    kept = tmp_path / "cache" / "vega" / f"bundle-{vlc.__version__}.js"
+    assert kept.read_text(encoding="utf-8") == built == vlc.javascript_bundle()
+    assert "vegaEmbed" in built and len(built) > 500_000
+    kept.write_text("/* read from the cache */", encoding="utf-8")
+    monkeypatch.setattr(render, "_bundles", {})  # as a new process would start
+    assert render.vega_bundle() == "/* read from the cache */"
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("CHIPLIB_CACHE", str(blocked))  # a file where the folder should be: nothing can be written
+    monkeypatch.setattr(render, "_bundles", {})
+    assert render.vega_bundle() == built
