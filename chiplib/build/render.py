@@ -115,8 +115,10 @@ def _set_outputs_aside(nb) -> dict[str, str]:
 @lru_cache(maxsize=2)
 def _exporter(show_code: bool):
     """One HTML exporter per process (its templates compiled once; nbconvert exporters convert notebook after
-    notebook without carrying anything from one to the next)."""
+    notebook without carrying anything from one to the next). It validates the notebook once, after all its
+    preprocessors, rather than after each of them (a dozen times a report)."""
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)],
-                        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+                        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True,
+                        optimistic_validation=True)
