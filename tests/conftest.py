@@ -40,11 +40,9 @@ def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
 
 
 def _shared_by(item: pytest.Item) -> str | None:
-    """What ``item`` shares with other tests: the cells of one notebook share its kernel (nbval); tests using a
-    session fixture of this suite share it (the ``built`` reports); tests using a module-scoped fixture share
-    their module's (a poisoned build, a server)."""
-    if item.path.suffix == ".ipynb":
-        return f"notebook-{item.path.name}"
+    """What ``item`` shares with other tests: tests using a session fixture of this suite share it (the ``built``
+    reports); tests using a module-scoped fixture share their module's (a poisoned build, a server). The cells of
+    a notebook, which share its kernel, are grouped by chiplib's nbval plugin (chiplib/build/nbval_kernel.py)."""
     info = getattr(item, "_fixtureinfo", None)
     definitions = [info.name2fixturedefs[name][-1] for name in item.fixturenames if name in info.name2fixturedefs] \
         if info else []
