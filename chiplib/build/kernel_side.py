@@ -1,5 +1,6 @@
 """What a warm kernel runs (see :mod:`chiplib.build.warm`): warm-up, the reset before each report, and the
-record of what the report read. Imported inside the kernel, never by the build process itself."""
+record of what the report read. Its functions run inside the kernel; the build process reads only
+:data:`RUN_VARIABLES`."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from chiplib import data
 from chiplib.build import render, warm
 from chiplib.build.cache import _cache_path, run_hash
+from chiplib.build.kernel_side import RUN_VARIABLES
 from chiplib.build.plan import DEFAULT_CELL_TIMEOUT, Job, Result
 from chiplib.build.safety import STAGING_PREFIX, ignore_interrupts, stop_descendants, write_atomic
 from chiplib.present.figures import METADATA_KEY
@@ -149,8 +150,12 @@ _pools: OrderedDict[tuple, ProcessPoolExecutor] = OrderedDict()
 #: the pool the next ordinary build reuses.
 KEPT_POOLS = 2
 #: Environment variables that do not decide whether workers can be reused: those the build hands each run
-#: itself (:data:`chiplib.build.kernel_side.RUN_VARIABLES`) and pytest's marker of the test in progress.
-_PER_RUN_VARIABLES = ("CHIPLIB_DATA", "CHIPLIB_REPORTS", "PYTEST_CURRENT_TEST")
+#: itself (:data:`chiplib.build.kernel_side.RUN_VARIABLES`), pytest's marker of the test in progress, and those
+#: libraries set in this process as they load, which change no report: pandera's for pyspark (SPARK_LOCAL_IP,
+#: PYARROW_IGNORE_TIMEZONE; a kernel that validates data sets them itself) and the "pre-spawn environment" a
+#: Dask nanny leaves in the process that started it (glibc's memory trimming and numerical libraries' threads).
+_UNKEYED_VARIABLES = (*RUN_VARIABLES, "PYTEST_CURRENT_TEST", "SPARK_LOCAL_IP", "PYARROW_IGNORE_TIMEZONE",
+                      "MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
 class Workers:
@@ -172,7 +177,7 @@ class Workers:
     def pool(self) -> Executor:
         if self.executor is not None:
             return self.executor
-        environment = tuple(sorted((k, v) for k, v in os.environ.items() if k not in _PER_RUN_VARIABLES))
+        environment = tuple(sorted((k, v) for k, v in os.environ.items() if k not in _UNKEYED_VARIABLES))
         key = (self.jobs, self.code, environment)
         for other in [k for k, pool in _pools.items() if k[1] != self.code or getattr(pool, "_broken", False)]:
             _pools.pop(other).shutdown(wait=True)
