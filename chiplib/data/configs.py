@@ -39,11 +39,16 @@ class Problem:
     reason: str
 
 
-def _loader():
+@lru_cache(maxsize=2)
+def _loader(fast: bool = True):
+    """PyYAML's safe loader refusing duplicate keys: on libyaml's parser when ``fast`` and PyYAML has it (several
+    times faster), else on PyYAML's own, whose syntax errors say more (what it found where it expected something)."""
     import yaml
 
-    class UniqueKeyLoader(yaml.SafeLoader):
-        """SafeLoader that refuses a key given twice in one mapping."""
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader
+
+    class UniqueKeyLoader(safe):  # type: ignore[valid-type,misc]
+        """PyYAML's safe loader, refusing a key given twice in one mapping."""
 
         def construct_mapping(self, node, deep=False):
             seen: dict[Any, int] = {}
@@ -74,7 +79,10 @@ def read(path: Path) -> Any:
         line = raw[:exc.start].count(b"\n") + 1
         raise YamlError(name, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from exc
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
+        try:
+            return yaml.load(text, Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
+        except yaml.YAMLError:  # read again for PyYAML's own wording of the mistake
+            return yaml.load(text, Loader=_loader(fast=False))  # noqa: S506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

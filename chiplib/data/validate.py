@@ -183,7 +183,9 @@ def _check_preferred(raw: RawTables, table: str) -> None:
     """Exactly one row per (subject, metric) is preferred."""
     subject = schema.TABLES[table].key[0]
     facts = raw.frames[table].dropna(subset=[subject, "metric"])
-    for (name, metric), group in facts.groupby([subject, "metric"], sort=False):
+    preferred_rows = (facts["preferred"] == "true").groupby([facts[subject], facts["metric"]], sort=False).transform("sum")
+    wrong = facts[preferred_rows != 1]  # only the pairs with none or several preferred rows need a message
+    for (name, metric), group in wrong.groupby([subject, "metric"], sort=False):
         preferred = group[group["preferred"] == "true"]
         if len(preferred) == 0:
             lines = ", ".join(str(line) for line in group[LINE])
