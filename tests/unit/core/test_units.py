@@ -64,3 +64,26 @@ def test_the_registry_survives_a_half_written_pint_cache(tmp_path, monkeypatch):
         assert not cached[0].exists()
     finally:
         units.registry.cache_clear()
+
+
+def test_factors_are_kept_in_the_cache_folder_and_read_back(tmp_path, monkeypatch):
+    """A factor pint worked out once is read from the cache folder by later processes (which then need not import
+    pint); a unit pint does not know is never kept."""
+    import json
+
+    monkeypatch.setenv("CHIPLIB_CACHE", str(tmp_path))
+    units._known_factors.cache_clear()
+    units.factor.cache_clear()
+    try:
+        assert units.factor("TB/s", "GB/s") == pytest.approx(1000)
+        with pytest.raises(units.UnitError):
+            units.factor("furlongs", "GB/s")
+        [kept] = (tmp_path / "units").glob("factors-*.json")
+        assert json.loads(kept.read_text()) == {"TB/s\tGB/s": units.factor("TB/s", "GB/s")}
+        kept.write_text(json.dumps({"TB/s\tGB/s": 999.0}))  # as a later process finds it
+        units._known_factors.cache_clear()
+        units.factor.cache_clear()
+        assert units.factor("TB/s", "GB/s") == 999.0
+    finally:
+        units._known_factors.cache_clear()
+        units.factor.cache_clear()
