@@ -21,7 +21,8 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where chiplib remembers work it need not repeat (which data digests passed validation):
-    ``$CHIPLIB_CACHE`` if set, else ``.cache/`` in the repository (ignored by git)."""
+    """Where chiplib remembers work it need not repeat (which data digests passed validation, pint's parsed
+    definitions and the conversion factors it worked out, the charts' JavaScript bundle): ``$CHIPLIB_CACHE`` if
+    set, else ``.cache/`` in the repository (ignored by git)."""
     override = os.environ.get("CHIPLIB_CACHE")
     return Path(override).resolve() if override else REPO / ".cache"
