@@ -42,3 +42,15 @@ def test_the_next_notebook_gets_the_same_kernel_reset_and_a_busy_kernel_is_not_k
     assert WarmRunningKernel.spare is None and not km.is_alive(), "a busy kernel is stopped, not kept"
     nbval_kernel.pytest_sessionfinish(None, 0)
     assert WarmRunningKernel.spare is None
+
+
+def test_a_kernel_that_cannot_warm_up_runs_the_notebook_plain(tmp_path, monkeypatch):
+    """Data that does not load fails the warm-up; the notebook still gets a kernel (nbval's own, used once), so its
+    own cells show the error."""
+    monkeypatch.setattr(WarmRunningKernel, "spare", None)  # a kernel left by a notebook is set aside, not reused
+    monkeypatch.setenv("CHIPLIB_DATA", str(tmp_path))  # no tables at all
+    kernel = WarmRunningKernel(CURRENT_ENV_KERNEL_NAME, cwd=str(NOTEBOOKS))
+    assert kernel.cold and _printed(kernel, "print(6 * 7)") == "42"
+    km = kernel.km
+    kernel.stop()
+    assert WarmRunningKernel.spare is None and not km.is_alive(), "a plain kernel is not kept"
