@@ -93,6 +93,13 @@ def _shutdown(spare: tuple) -> None:
     km.shutdown_kernel(now=True)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """nbval starts its kernels through this class from now on. ``-p no:chiplib.build.nbval_kernel`` keeps nbval's
+    own, a new kernel for each notebook (run it without ``-n``: the plugin is also what keeps a notebook's cells on
+    one pytest-xdist worker)."""
+    nbval.plugin.RunningKernel = WarmRunningKernel
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The cells of a notebook run in order in its kernel: one group for pytest-xdist's ``--dist loadgroup``."""
@@ -108,5 +115,3 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if spare is not None:
         _shutdown(spare)
 
-
-nbval.plugin.RunningKernel = WarmRunningKernel
