@@ -6,8 +6,9 @@ pytest-xdist's ``--dist loadgroup``, keeps the cells of one notebook on one work
 Starting a kernel and importing pandas, Altair and chiplib, loading the data and starting the chart engine cost
 about 2 CPU-seconds, which each notebook would pay again. The reset leaves no state of one notebook to the next
 (tests/integration/test_warm.py compares runs in one warm kernel with cold runs). A kernel nbval stops while it is
-still busy (a cell that timed out) is stopped for good; the next notebook gets a new one. When warming up fails
-(data that does not validate, say), the notebook runs in a plain kernel, as nbval's own, and shows its own error.
+still busy (a cell that timed out) is stopped for good; the next notebook gets a new one. When warming up or the
+reset fails (data that does not validate, say), the notebook runs in a plain kernel, as nbval's own, and shows its
+own error.
 """
 
 from __future__ import annotations
@@ -38,21 +39,22 @@ class WarmRunningKernel(RunningKernel):
         spare, WarmRunningKernel.spare = WarmRunningKernel.spare, None
         self.kernel_name = kernel_name
         self.cold = False
-        if spare is not None and spare[0] == kernel_name and spare[1].is_alive():
+        reused = spare is not None and spare[0] == kernel_name and spare[1].is_alive()
+        if reused:
             _, self.km, self.kc = spare
         else:
             if spare is not None:
                 _shutdown(spare)
             super().__init__(kernel_name, cwd=cwd, startup_timeout=startup_timeout)
-            try:
-                self.run(WARM_UP, timeout=600)
-            except (KernelCodeError, Empty):  # e.g. data that fails validation: let the notebook show its own error
-                super().stop()
-                super().__init__(kernel_name, cwd=cwd, startup_timeout=startup_timeout)
-                self.cold = True  # nbval's own kernel: used for this notebook only
-                return
         env = {name: os.environ[name] for name in RUN_VARIABLES if name in os.environ}
-        self.run(RESET.format(cwd=cwd or os.getcwd(), env=env))
+        try:
+            if not reused:
+                self.run(WARM_UP, timeout=600)
+            self.run(RESET.format(cwd=cwd or os.getcwd(), env=env))
+        except (KernelCodeError, Empty):  # e.g. data that fails validation: let the notebook show its own error
+            super().stop()
+            super().__init__(kernel_name, cwd=cwd, startup_timeout=startup_timeout)
+            self.cold = True  # nbval's own kernel: used for this notebook only
 
     def run(self, code: str, timeout: float = 120) -> None:
         """Run build code (not a notebook cell) and wait until the kernel is idle again; KernelCodeError when it

@@ -41,7 +41,7 @@ def up_to_date(plan: Path, directory: Path, out: Path) -> int | None:
 def remember(plan: Path, directory: Path, out: Path, reports: list[str], fingerprint_before: str) -> None:
     """Record a complete, successful build, unless an input changed while it ran (then the next build checks
     every report again)."""
-    from chiplib.build.safety import write_atomic
+    from chiplib.core.files import write_atomic
 
     if fingerprint(plan, directory, out) == fingerprint_before:
         write_atomic(out / RECORD, json.dumps({"fingerprint": fingerprint_before, "reports": sorted(reports)},

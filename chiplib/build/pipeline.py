@@ -43,7 +43,8 @@ from chiplib.build.plan import (
     report_stem,
 )
 from chiplib.build.runner import Workers, _run
-from chiplib.build.safety import BuildBusy, build_lock, sweep_leftovers, terminate_as_interrupt, write_atomic
+from chiplib.build.safety import BuildBusy, build_lock, sweep_leftovers, terminate_as_interrupt
+from chiplib.core.files import write_atomic
 from chiplib.present.figures import Figure
 
 

@@ -16,7 +16,7 @@ import tarfile
 from pathlib import Path
 
 from chiplib import data
-from chiplib.build.safety import write_atomic
+from chiplib.core.files import write_atomic
 
 REPO = Path(__file__).resolve().parents[2]
 #: Data files that go into the release, beside the tables and YAML files.

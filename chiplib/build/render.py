@@ -17,7 +17,7 @@ from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
-from chiplib.build.safety import write_atomic
+from chiplib.core.files import write_atomic
 from chiplib.present.charts import METADATA_KEY as CHART_KEY
 from chiplib.present.charts import VEGALITE_MIME
 

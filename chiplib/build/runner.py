@@ -17,7 +17,8 @@ from chiplib.build import render, warm
 from chiplib.build.cache import _cache_path, run_hash
 from chiplib.build.kernel_side import RUN_VARIABLES
 from chiplib.build.plan import DEFAULT_CELL_TIMEOUT, Job, Result
-from chiplib.build.safety import STAGING_PREFIX, ignore_interrupts, stop_descendants, write_atomic
+from chiplib.build.safety import STAGING_PREFIX, ignore_interrupts, stop_descendants
+from chiplib.core.files import write_atomic
 from chiplib.present.figures import METADATA_KEY
 
 

@@ -1,5 +1,6 @@
-"""What keeps a build from losing or mixing up reports: one build at a time, atomic writes,
-leftovers of killed builds swept away, and every process a build started stopped when it is interrupted.
+"""What keeps a build from losing or mixing up reports: one build at a time, leftovers of killed builds
+(staging folders, the half-written files of :func:`chiplib.core.files.write_atomic`) swept away, and every
+process a build started stopped when it is interrupted.
 """
 
 from __future__ import annotations
@@ -7,14 +8,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from chiplib.core.files import PARTIAL_SUFFIX
+
 LOCK_NAME = ".build.lock"
 STAGING_PREFIX = "chiplib-build-"
-PARTIAL_SUFFIX = ".partial"
 
 
 class BuildBusy(RuntimeError):
@@ -73,21 +74,6 @@ def sweep_leftovers(out: Path) -> int:
         path.unlink(missing_ok=True)
         removed += 1
     return removed
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (str as UTF-8, or bytes) to ``path`` through a temporary file in the same folder, so that
-    readers see the old file or the new one, never half of one; the temporary file is removed when writing fails."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def ignore_interrupts() -> None:

@@ -1,1 +1,1 @@
-"""The core layer: units, dates and notebook parameters. It imports nothing else of chiplib."""
+"""The core layer: units, dates, notebook parameters and writing files whole. It imports nothing else of chiplib."""

@@ -17,11 +17,15 @@ The registry is built on first use (about 0.3 s the first time, 0.05 s once pint
 
 from __future__ import annotations
 
+import json
 import math
 import sys
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from chiplib.core.files import write_atomic
 
 if TYPE_CHECKING:
     import pint
@@ -99,7 +103,6 @@ def _known_factors() -> tuple[Path, dict[str, float]]:
     (:func:`chiplib.core.locations.cache_dir`); the key covers pint's version and the definitions above, the only
     inputs of a factor. A process whose units are all there never imports pint (0.1 to 0.3 s)."""
     import hashlib
-    import json
     from importlib.metadata import version
 
     from chiplib.core.locations import cache_dir
@@ -111,22 +114,6 @@ def _known_factors() -> tuple[Path, dict[str, float]]:
     except (OSError, ValueError):
         known = {}
     return path, known if isinstance(known, dict) else {}
-
-
-def _remember(path: Path, known: dict[str, float]) -> None:
-    """Write ``known`` to ``path`` whole (a temporary file renamed into place), or not at all."""
-    import json
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(known, stream, sort_keys=True)
-        os.replace(tmp, path)
-    except OSError:
-        pass
 
 
 @lru_cache(maxsize=1024)
@@ -142,7 +129,8 @@ def factor(unit: str, canonical: str) -> float:
         return known[pair]
     result = _pint_factor(unit, canonical)
     known[pair] = result
-    _remember(path, known)
+    with suppress(OSError):  # a cache that cannot be written: pint works the factor out again next time
+        write_atomic(path, json.dumps(known, sort_keys=True))
     return result
 
 
